@@ -1,0 +1,135 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NowOnline.Core.Persistence;
+using NowOnline.Core.Presence;
+
+namespace NowOnline.Core.Ingestion;
+
+/// <summary>
+/// The single writer. Requests queue their batches; the writer commits everything waiting in one
+/// transaction (group commit), then applies it to the tracker, then answers each request. A request
+/// is acknowledged only after its events are committed; a failed commit applies nothing.
+/// </summary>
+public sealed partial class ActivityIngestor(
+    PresenceTracker tracker,
+    SqliteDatabase database,
+    TimeProvider clock,
+    ILogger<ActivityIngestor> logger) : BackgroundService
+{
+    private const int MaxEventsPerCommit = 5000;
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<WorkItem> _queue = Channel.CreateBounded<WorkItem>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private SqliteConnection? _connection;
+    private DateTimeOffset _lastCheckpoint;
+
+    /// <summary>True after the last write attempt failed, until one succeeds.</summary>
+    public bool StorageFaulted { get; private set; }
+
+    /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
+    public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
+    {
+        var batch = new EventBatch(events);
+        await _queue.Writer.WriteAsync(batch, cancellationToken);
+        return await batch.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the state tables now (used at shutdown and by tests that restart the app).</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new CheckpointRequest();
+        await _queue.Writer.WriteAsync(request, cancellationToken);
+        await request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _lastCheckpoint = clock.GetUtcNow();
+        var reader = _queue.Reader;
+        try
+        {
+            while (await WaitForWorkAsync(reader, stoppingToken))
+                await DrainAsync(reader);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Shutting down: answer what is queued, then leave the state tables current.
+        await DrainAsync(reader);
+        TryCheckpoint();
+        _connection?.Dispose();
+    }
+
+    private async Task<bool> WaitForWorkAsync(ChannelReader<WorkItem> reader, CancellationToken stoppingToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        idle.CancelAfter(CheckpointEvery);
+        try
+        {
+            return await reader.WaitToReadAsync(idle.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            TryCheckpoint();
+            return true;
+        }
+    }
+
+    private Task DrainAsync(ChannelReader<WorkItem> reader)
+    {
+        var group = new List<EventBatch>();
+        var checkpoints = new List<CheckpointRequest>();
+        var events = 0;
+        while (events < MaxEventsPerCommit && reader.TryRead(out var item))
+        {
+            if (item is EventBatch batch)
+            {
+                group.Add(batch);
+                events += batch.Events.Count;
+            }
+            else if (item is CheckpointRequest checkpoint) checkpoints.Add(checkpoint);
+        }
+
+        if (group.Count > 0) Commit(group);
+        if (checkpoints.Count > 0 || clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery)
+        {
+            var error = TryCheckpoint();
+            foreach (var request in checkpoints)
+                if (error is null) request.Completion.TrySetResult();
+                else request.Completion.TrySetException(error);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private SqliteConnection Connection()
+    {
+        if (_connection is not null) return _connection;
+        _connection = database.OpenAsync().GetAwaiter().GetResult();
+        return _connection;
+    }
+
+    private void DropConnection()
+    {
+        _connection?.Dispose();
+        _connection = null;
+        SqliteConnection.ClearAllPools();
+    }
+
+    private abstract class WorkItem;
+
+    private sealed class EventBatch(IReadOnlyList<ActivityEvent> events) : WorkItem
+    {
+        public IReadOnlyList<ActivityEvent> Events { get; } = events;
+        public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class CheckpointRequest : WorkItem
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace NowOnline.Core.Persistence.Configurations;
+
+internal sealed class CustomerConfiguration : IEntityTypeConfiguration<CustomerRecord>
+{
+    public void Configure(EntityTypeBuilder<CustomerRecord> builder)
+    {
+        builder.ToTable("Customers");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+    }
+}

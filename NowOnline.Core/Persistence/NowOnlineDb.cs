@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace NowOnline.Core.Persistence;
+
+public sealed class NowOnlineDb(DbContextOptions<NowOnlineDb> options) : DbContext(options)
+{
+    public DbSet<CustomerRecord> Customers => Set<CustomerRecord>();
+    public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
+    public DbSet<CartItemRecord> CartItems => Set<CartItemRecord>();
+    public DbSet<SettingsRecord> Settings => Set<SettingsRecord>();
+    public DbSet<ActivityEventRecord> ActivityEvents => Set<ActivityEventRecord>();
+    public DbSet<CheckpointRecord> Checkpoints => Set<CheckpointRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(NowOnlineDb).Assembly);
+}

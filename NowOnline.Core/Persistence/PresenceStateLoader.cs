@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using NowOnline.Core.Ingestion;
+using NowOnline.Core.Presence;
+
+namespace NowOnline.Core.Persistence;
+
+/// <summary>Rebuilds the tracker at start: the last checkpoint of the state tables, then the log written after it.</summary>
+internal static class PresenceStateLoader
+{
+    public static async Task<long> LoadAsync(SqliteConnection connection, PresenceTracker tracker, PresenceOptions options,
+        CancellationToken cancellationToken)
+    {
+        var now = tracker.Clock.GetUtcNow();
+        var checkpoint = await ScalarAsync(connection, "SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints", cancellationToken);
+        var sessionHorizon = now.AddMinutes(-options.SessionRetentionMinutes).ToUnixTimeMilliseconds();
+        var eventHorizon = now.AddMinutes(-options.EventIdRetentionMinutes).ToUnixTimeMilliseconds();
+
+        var customers = await ReadAsync(connection, "SELECT Id, FirstName, LastName, Email, Company FROM Customers",
+            r => new CustomerProfile(r.GetInt64(0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4)), cancellationToken);
+        var sessions = await ReadAsync(connection,
+            $"SELECT SessionId, CustomerId, StartedAtMs, LastActivityMs, LastUrl, Store, UserAgent FROM Sessions WHERE LastActivityMs >= {sessionHorizon}",
+            r => new SessionSnapshot(r.GetString(0), r.IsDBNull(1) ? null : r.GetInt64(1), Time(r.GetInt64(2)), Time(r.GetInt64(3)),
+                Text(r, 4), Text(r, 5), Text(r, 6)), cancellationToken);
+        var lines = await ReadAsync(connection, "SELECT Owner, Sku, Name, Qty FROM CartItems",
+            r => (Owner: r.GetString(0), Line: new CartLine(r.GetString(1), Text(r, 2), r.GetInt32(3))), cancellationToken);
+        // Ids of events after the checkpoint are remembered again as they are replayed.
+        var seen = await ReadAsync(connection,
+            $"SELECT EventId, ReceivedAtMs FROM ActivityEvents WHERE EventId IS NOT NULL AND ReceivedAtMs >= {eventHorizon} AND Sequence <= {checkpoint}",
+            r => new SeenEvent(r.GetString(0), Time(r.GetInt64(1))), cancellationToken);
+
+        var carts = lines.GroupBy(l => l.Owner).Select(g => new CartSnapshot(g.Key, g.Select(x => x.Line).ToList())).ToList();
+        tracker.Restore(new PresenceState(checkpoint, sessions, customers, carts, seen));
+
+        var replayed = 0L;
+        await using var tail = connection.CreateCommand();
+        tail.CommandText = $"SELECT Sequence, Payload FROM ActivityEvents WHERE Sequence > {checkpoint} ORDER BY Sequence";
+        await using var reader = await tail.ExecuteReaderAsync(cancellationToken);
+        var chunk = new List<ActivityEvent>(1000);
+        long last = checkpoint;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            last = reader.GetInt64(0);
+            chunk.Add(EventJson.Deserialize(reader.GetString(1)));
+            if (chunk.Count < 1000) continue;
+            replayed += tracker.Apply(chunk, last).Applied;
+            chunk.Clear();
+        }
+
+        if (chunk.Count > 0) replayed += tracker.Apply(chunk, last).Applied;
+        return replayed;
+    }
+
+    private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<T>> ReadAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) items.Add(map(reader));
+        return items;
+    }
+}

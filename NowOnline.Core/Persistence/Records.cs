@@ -1,0 +1,57 @@
+namespace NowOnline.Core.Persistence;
+
+// Table rows. Times are stored as UTC Unix milliseconds so SQLite can compare and index them.
+
+public sealed class CustomerRecord
+{
+    public long Id { get; set; }
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? Email { get; set; }
+    public string? Company { get; set; }
+}
+
+public sealed class SessionRecord
+{
+    public required string SessionId { get; set; }
+    public long? CustomerId { get; set; }
+    public long StartedAtMs { get; set; }
+    public long LastActivityMs { get; set; }
+    public string? LastUrl { get; set; }
+    public string? Store { get; set; }
+    public string? UserAgent { get; set; }
+}
+
+public sealed class CartItemRecord
+{
+    public required string Owner { get; set; }
+    public required string Sku { get; set; }
+    public string? Name { get; set; }
+    public int Qty { get; set; }
+}
+
+public sealed class SettingsRecord
+{
+    public int Id { get; set; } = 1;
+    public int OnlineMinutesInterval { get; set; }
+    public int CustomerDataLifetime { get; set; }
+    public long Version { get; set; }
+    public long UpdatedAtMs { get; set; }
+    public string? UpdatedBy { get; set; }
+}
+
+/// <summary>The durable event log: an event is acknowledged once its row is committed.</summary>
+public sealed class ActivityEventRecord
+{
+    public long Sequence { get; set; }
+    public string? EventId { get; set; }
+    public long ReceivedAtMs { get; set; }
+    public required string Payload { get; set; }
+}
+
+/// <summary>The log position up to which the state tables reflect every event.</summary>
+public sealed class CheckpointRecord
+{
+    public int Id { get; set; } = 1;
+    public long Sequence { get; set; }
+}

@@ -1,0 +1,86 @@
+namespace NowOnline.Core.Presence;
+
+// Expiry is driven by a priority queue of expiry times: each tick looks only at sessions that are due.
+public sealed partial class PresenceTracker
+{
+    private readonly PriorityQueue<SessionState, DateTimeOffset> _expiry = new();
+
+    /// <summary>When the next session is due to expire, if any is online.</summary>
+    public DateTimeOffset? NextExpiry
+    {
+        get
+        {
+            lock (_gate) return _expiry.TryPeek(out _, out var at) ? at : null;
+        }
+    }
+
+    /// <summary>Takes every session whose interval has run out off the online list. Returns how many left.</summary>
+    public int ExpireDue()
+    {
+        var now = _clock.GetUtcNow();
+        var expired = 0;
+        lock (_gate)
+        {
+            while (_expiry.TryPeek(out var session, out var dueAt) && dueAt <= now)
+            {
+                _expiry.Dequeue();
+                session.Queued = false;
+                if (!session.Online) continue;
+
+                var expiresAt = session.ExpiresAt(_interval);
+                if (expiresAt > now)
+                {
+                    // Activity moved the expiry later since this entry was queued.
+                    session.Queued = true;
+                    _expiry.Enqueue(session, expiresAt);
+                    continue;
+                }
+
+                Reindex(session, now);
+                expired++;
+            }
+
+            FlushChanges();
+        }
+
+        return expired;
+    }
+
+    /// <summary>
+    /// Applies a new Online Minutes Interval at once: sessions beyond it leave the list, sessions
+    /// within it come back, and the expiry schedule is rebuilt.
+    /// </summary>
+    public void ChangeInterval(TimeSpan interval)
+    {
+        if (interval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(interval));
+        var now = _clock.GetUtcNow();
+        lock (_gate)
+        {
+            if (interval == _interval) return;
+            _interval = interval;
+            _expiry.Clear();
+            foreach (var session in _sessions.Values) session.Queued = false;
+            foreach (var session in _sessions.Values) Reindex(session, now);
+            FlushChanges();
+        }
+    }
+
+    /// <summary>Forgets sessions that have been offline longer than <paramref name="keepFor"/> and old event ids.</summary>
+    public int ForgetStale(TimeSpan keepFor)
+    {
+        var now = _clock.GetUtcNow();
+        lock (_gate)
+        {
+            var stale = _sessions.Values.Where(s => !s.Online && s.LastActivity < now - keepFor).ToList();
+            foreach (var session in stale) _sessions.Remove(session.SessionId);
+
+            while (_seenEventOrder.TryPeek(out var seen) && seen.At < now - _eventIdRetention)
+            {
+                _seenEventOrder.Dequeue();
+                _seenEventIds.Remove(seen.Id);
+            }
+
+            return stale.Count;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using Microsoft.Extensions.Options;
+
+namespace NowOnline.Core.Presence;
+
+/// <summary>
+/// Keeps every known storefront session in memory, applies the Now Online rules, expires idle
+/// sessions and publishes each change of the online list to its subscribers.
+/// Thread-safe: all state is guarded by one lock; callers never see a half-applied batch.
+/// </summary>
+public sealed partial class PresenceTracker
+{
+    private readonly object _gate = new();
+    private readonly TimeProvider _clock;
+    private readonly BotFilter _bots;
+    private readonly TimeSpan _eventIdRetention;
+    private readonly Dictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, CustomerProfile> _customers = new();
+    private readonly Dictionary<string, Dictionary<string, CartLine>> _carts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _seenEventIds = new(StringComparer.Ordinal);
+    private readonly Queue<(string Id, DateTimeOffset At)> _seenEventOrder = new();
+    private TimeSpan _interval;
+    private long _appliedSequence;
+    private long _ignoredBots;
+    private long _duplicates;
+    private long _pageViews;
+
+    public PresenceTracker(TimeProvider clock, IOptions<PresenceOptions> options)
+    {
+        _clock = clock;
+        _bots = new BotFilter(options.Value.IgnoredUserAgents);
+        _eventIdRetention = TimeSpan.FromMinutes(options.Value.EventIdRetentionMinutes);
+        _interval = TimeSpan.FromMinutes(Settings.OnlineSettings.DefaultOnlineMinutesInterval);
+    }
+
+    /// <summary>The Online Minutes Interval currently in force.</summary>
+    public TimeSpan Interval
+    {
+        get { lock (_gate) return _interval; }
+    }
+
+    public TimeProvider Clock => _clock;
+
+    /// <summary>Sequence number of the last durably logged event that was applied.</summary>
+    public long AppliedSequence
+    {
+        get { lock (_gate) return _appliedSequence; }
+    }
+
+    public TrackerCounters Counters
+    {
+        get
+        {
+            lock (_gate)
+                return new TrackerCounters(_rows.Count, _customerRows, _rows.Count - _customerRows, _sessions.Count,
+                    _ignoredBots, _duplicates, _pageViews);
+        }
+    }
+
+    /// <summary>True when the event id was already applied (within the retention window).</summary>
+    public bool IsKnownEvent(string eventId)
+    {
+        lock (_gate) return _seenEventIds.ContainsKey(eventId);
+    }
+
+    /// <summary>True when the storefront's user agent is on the ignore list.</summary>
+    public bool IsBot(string? userAgent) => _bots.Matches(userAgent);
+
+    /// <summary>
+    /// Applies a batch of events atomically with respect to readers and subscribers.
+    /// <paramref name="lastSequence"/> is the durable log position of the batch's last event (0 when not logged).
+    /// </summary>
+    public ApplyResult Apply(IReadOnlyList<ActivityEvent> events, long lastSequence = 0)
+    {
+        var now = _clock.GetUtcNow();
+        int applied = 0, duplicates = 0, bots = 0;
+        lock (_gate)
+        {
+            foreach (var activity in events)
+            {
+                if (_bots.Matches(activity.UserAgent))
+                {
+                    bots++;
+                    continue;
+                }
+
+                if (activity.EventId is { } id && !RememberEventId(id, now))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                ApplyOne(activity, now);
+                applied++;
+            }
+
+            _ignoredBots += bots;
+            _duplicates += duplicates;
+            if (lastSequence > _appliedSequence) _appliedSequence = lastSequence;
+            FlushChanges();
+        }
+
+        return new ApplyResult(applied, duplicates, bots);
+    }
+
+    /// <summary>Counts events the writer dropped before they reached <see cref="Apply"/>.</summary>
+    public void CountDropped(int ignoredBots, int duplicates)
+    {
+        lock (_gate)
+        {
+            _ignoredBots += ignoredBots;
+            _duplicates += duplicates;
+        }
+    }
+
+    private bool RememberEventId(string id, DateTimeOffset now)
+    {
+        if (!_seenEventIds.TryAdd(id, now)) return false;
+        _seenEventOrder.Enqueue((id, now));
+        return true;
+    }
+
+    private void ApplyOne(ActivityEvent activity, DateTimeOffset now)
+    {
+        if (activity.Type == ActivityType.PageView)
+        {
+            // A page view is not activity: it neither creates a session nor refreshes one.
+            _pageViews++;
+            return;
+        }
+
+        if (!_sessions.TryGetValue(activity.SessionId, out var session))
+        {
+            session = new SessionState(activity.SessionId, activity.OccurredAt);
+            _sessions.Add(session.SessionId, session);
+        }
+
+        if (activity.Customer is { } profile && activity.Type.SignsIn())
+        {
+            _customers[profile.Id] = profile;
+            MarkCustomerDirty(profile.Id);
+        }
+
+        var isLatest = activity.OccurredAt >= session.LastActivity;
+        if (isLatest)
+        {
+            // Idle for the whole interval means the login is gone: the customer must sign in again.
+            if (session.CustomerId is not null && session.LastActivity != DateTimeOffset.MinValue
+                && activity.OccurredAt >= session.ExpiresAt(_interval))
+                session.CustomerId = null;
+
+            switch (activity.Type)
+            {
+                case ActivityType.Login or ActivityType.Register:
+                    var customerId = activity.Customer!.Id;
+                    if (session.CustomerId != customerId) MergeVisitorCart(session.SessionId, customerId);
+                    session.CustomerId = customerId;
+                    break;
+                case ActivityType.Logout:
+                    session.CustomerId = null;
+                    break;
+            }
+
+            session.LastActivity = activity.OccurredAt;
+            if (activity.Url is not null) session.LastUrl = activity.Url;
+            if (activity.Store is not null) session.Store = activity.Store;
+            if (activity.UserAgent is not null) session.UserAgent = activity.UserAgent;
+        }
+
+        if (activity.Type.IsCartChange() && activity.Item is { } line)
+            ApplyCartChange(CartOwner(session), activity.Type, line);
+
+        MarkSessionDirty(session.SessionId);
+        Reindex(session, now);
+    }
+
+    private static string CartOwner(SessionState session) =>
+        session.CustomerId is { } id ? CustomerCartKey(id) : VisitorCartKey(session.SessionId);
+
+    internal static string CustomerCartKey(long customerId) => $"c:{customerId}";
+
+    internal static string VisitorCartKey(string sessionId) => $"s:{sessionId}";
+
+    private void ApplyCartChange(string owner, ActivityType type, CartLine line)
+    {
+        if (!_carts.TryGetValue(owner, out var cart))
+        {
+            cart = new Dictionary<string, CartLine>(StringComparer.Ordinal);
+            _carts.Add(owner, cart);
+        }
+
+        var current = cart.TryGetValue(line.Sku, out var existing) ? existing.Qty : 0;
+        var qty = type switch
+        {
+            ActivityType.CartAdd => current + line.Qty,
+            ActivityType.CartRemove => line.Qty > 0 ? current - line.Qty : 0,
+            _ => line.Qty,
+        };
+
+        if (qty <= 0) cart.Remove(line.Sku);
+        else cart[line.Sku] = new CartLine(line.Sku, line.Name ?? existing?.Name, qty);
+        MarkCartDirty(owner);
+    }
+
+    /// <summary>A visitor who signs in keeps what they put in the cart as a guest, as a store does.</summary>
+    private void MergeVisitorCart(string sessionId, long customerId)
+    {
+        var visitorKey = VisitorCartKey(sessionId);
+        if (!_carts.Remove(visitorKey, out var guestCart) || guestCart.Count == 0) return;
+        foreach (var line in guestCart.Values) ApplyCartChange(CustomerCartKey(customerId), ActivityType.CartAdd, line);
+        MarkCartDirty(visitorKey);
+    }
+
+    /// <summary>The cart of a customer, or of a visitor session; kept across logout and expiry.</summary>
+    public IReadOnlyList<CartLine> GetCart(long? customerId, string? sessionId = null)
+    {
+        var owner = customerId is { } id ? CustomerCartKey(id) : VisitorCartKey(sessionId ?? "");
+        lock (_gate)
+            return _carts.TryGetValue(owner, out var cart) ? cart.Values.OrderBy(l => l.Sku, StringComparer.Ordinal).ToList() : [];
+    }
+
+    public CustomerProfile? GetCustomer(long customerId)
+    {
+        lock (_gate) return _customers.GetValueOrDefault(customerId);
+    }
+
+    /// <summary>Whether a session is online and when it expires, for the storefront.</summary>
+    public SessionStatus? GetSession(string sessionId)
+    {
+        var now = _clock.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var session)) return null;
+            var expiresAt = session.ExpiresAt(_interval);
+            var online = now < expiresAt;
+            return new SessionStatus(session.SessionId, online,
+                online && session.CustomerId is not null ? SessionType.Customer : SessionType.Visitor,
+                online ? session.CustomerId : null, session.LastActivity, expiresAt);
+        }
+    }
+
+    /// <summary>All live sessions of a customer, newest first (the detail view).</summary>
+    public IReadOnlyList<SessionSnapshot> GetCustomerSessions(long customerId)
+    {
+        lock (_gate)
+            return _customerSessions.TryGetValue(customerId, out var sessions)
+                ? sessions.OrderByDescending(s => s.LastActivity).Select(s => s.ToSnapshot()).ToList()
+                : [];
+    }
+}
+
+public sealed record ApplyResult(int Applied, int Duplicates, int IgnoredBots);
+
+public sealed record SessionStatus(
+    string SessionId, bool Online, SessionType Type, long? CustomerId, DateTimeOffset LastActivity, DateTimeOffset ExpiresAt);
+
+public sealed record TrackerCounters(
+    int Online, int Customers, int Visitors, int KnownSessions, long IgnoredBots, long Duplicates, long PageViews);

@@ -1,0 +1,7 @@
+namespace NowOnline.Core.Presence;
+
+public enum SessionType
+{
+    Customer,
+    Visitor,
+}

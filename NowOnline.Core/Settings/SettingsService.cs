@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using NowOnline.Core.Persistence;
+using NowOnline.Core.Presence;
+
+namespace NowOnline.Core.Settings;
+
+/// <summary>Reads and saves the Online Customers Options; a saved interval is applied to the tracker at once.</summary>
+public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, PresenceTracker tracker, TimeProvider clock)
+{
+    private volatile VersionedSettings _current = new(OnlineSettings.Default, 0, null, null);
+
+    public VersionedSettings Current => _current;
+
+    /// <summary>Raised after a save, with the new settings.</summary>
+    public event Action<VersionedSettings>? Changed;
+
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var row = await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.Id == 1, cancellationToken);
+        _current = row is null ? new VersionedSettings(OnlineSettings.Default, 0, null, null) : ToVersioned(row);
+        tracker.ChangeInterval(_current.Settings.Interval);
+    }
+
+    /// <summary>
+    /// Saves new settings if nobody saved since <paramref name="expectedVersion"/> was read.
+    /// Returns the saved settings, or null when another save came first.
+    /// </summary>
+    public async Task<VersionedSettings?> SaveAsync(OnlineSettings settings, long expectedVersion, string? changedBy,
+        CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var row = await db.Settings.SingleOrDefaultAsync(s => s.Id == 1, cancellationToken);
+        if ((row?.Version ?? 0) != expectedVersion) return null;
+        if (row is null)
+        {
+            row = new SettingsRecord { Id = 1 };
+            db.Settings.Add(row);
+        }
+
+        row.OnlineMinutesInterval = settings.OnlineMinutesInterval;
+        row.CustomerDataLifetime = settings.CustomerDataLifetime;
+        row.Version = expectedVersion + 1;
+        row.UpdatedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        row.UpdatedBy = changedBy;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another save won the race (concurrency token or the first insert).
+            return null;
+        }
+
+        var saved = ToVersioned(row);
+        _current = saved;
+        tracker.ChangeInterval(saved.Settings.Interval);
+        Changed?.Invoke(saved);
+        return saved;
+    }
+
+    private static VersionedSettings ToVersioned(SettingsRecord row) =>
+        new(new OnlineSettings(row.OnlineMinutesInterval, row.CustomerDataLifetime), row.Version,
+            row.UpdatedAtMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.UpdatedAtMs), row.UpdatedBy);
+}
+
+/// <summary>Settings with the version used for optimistic concurrency.</summary>
+public sealed record VersionedSettings(OnlineSettings Settings, long Version, DateTimeOffset? UpdatedAt, string? UpdatedBy);

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using NowOnline.Core.Ingestion;
+using NowOnline.Core.Presence;
+using NowOnline.Web.Security;
+
+namespace NowOnline.Web.Api.Activity;
+
+/// <summary><c>POST /api/activity</c>: the storefront reports what shoppers do.</summary>
+public static class ActivityApi
+{
+    public const int MaxJsonDepth = 16;
+
+    public static IEndpointRouteBuilder MapActivityApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/activity", PostActivity)
+            .RequireAuthorization(ApiKeyDefaults.StorefrontPolicy)
+            .WithName("PostActivity")
+            .WithSummary("Stores one event or an all-or-nothing batch, then applies it to the online list.")
+            .WithTags("Activity");
+        return app;
+    }
+
+    internal static async Task<Results<Accepted<AcceptedReply>, ValidationProblem, ProblemHttpResult>> PostActivity(
+        HttpContext http, ActivityIngestor ingestor, IOptions<IngestionOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (!http.Request.HasJsonContentType())
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the events as application/json.");
+        if (http.Request.ContentLength > limits.MaxBodyBytes)
+            return TooLarge(limits);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+            sizeLimit.MaxRequestBodySize = limits.MaxBodyBytes;
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Request.Body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth }, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(limits);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid("body", $"The body is not valid JSON (nested at most {MaxJsonDepth} deep): {ex.Message}");
+        }
+
+        using (document)
+        {
+            var errors = new ValidationErrors();
+            var events = Parse(document.RootElement, clock.GetUtcNow(), limits, errors);
+            if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The activity was not accepted; nothing was stored.");
+
+            try
+            {
+                var result = await ingestor.SubmitAsync(events, cancellationToken);
+                return TypedResults.Accepted((string?)null, new AcceptedReply(result.Accepted, result.Duplicates, result.Ignored));
+            }
+            catch (StorageUnavailableException)
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+                    "The activity store cannot be written right now; nothing was stored. Retry after 5 seconds.");
+            }
+        }
+    }
+
+    private static List<ActivityEvent> Parse(JsonElement root, DateTimeOffset now, IngestionOptions limits, ValidationErrors errors)
+    {
+        var parser = new ActivityEventParser(now, limits, errors);
+        var events = new List<ActivityEvent>();
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            var count = root.GetArrayLength();
+            if (count == 0) errors.Add("body", "The batch is empty: send at least one event.");
+            else if (count > limits.MaxBatchSize) errors.Add("body", $"The batch holds {count} events; at most {limits.MaxBatchSize} are allowed.");
+            else
+            {
+                var index = 0;
+                foreach (var item in root.EnumerateArray())
+                    if (parser.Parse(item, $"[{index++}]") is { } parsed) events.Add(parsed);
+            }
+        }
+        else if (root.ValueKind == JsonValueKind.Object)
+        {
+            if (parser.Parse(root, "") is { } parsed) events.Add(parsed);
+        }
+        else errors.Add("body", "The body must be one event object or an array of them.");
+
+        return events;
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
+            title: "The activity was not accepted; nothing was stored.");
+
+    private static ProblemHttpResult TooLarge(IngestionOptions limits) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {limits.MaxBodyBytes} bytes; send smaller batches.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+}
+
+/// <summary>Reply to an accepted post: stored events, repeated event ids, and events dropped as bots.</summary>
+public sealed record AcceptedReply(int Accepted, int Duplicates, int Ignored);

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Authentication;
+using NowOnline.Web.Api.Activity;
+using NowOnline.Web.Api.Health;
+using NowOnline.Web.Security;
+using NowOnline.Web.Simulator;
+using Radzen;
+
+namespace NowOnline.Web;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the admin UI, the HTTP API, authentication and the demo simulator.</summary>
+    public static WebApplicationBuilder AddNowOnlineWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddProblemDetails();
+
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ApiKeyValidator>();
+        services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyDefaults.StorefrontPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+                .RequireAuthenticatedUser())
+            .AddPolicy(ApiKeyDefaults.ReaderPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+                .RequireAuthenticatedUser());
+
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<StorefrontSimulator>();
+        return builder;
+    }
+
+    public static WebApplication UseNowOnlineWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+}

@@ -1,0 +1,43 @@
+using NowOnline.Core;
+using NowOnline.Web.Api.Activity;
+using NowOnline.Web.Api.Health;
+using NowOnline.Web.Api.Online;
+using NowOnline.Web.Api.Settings;
+using NowOnline.Web.Components;
+using NowOnline.Web.Security;
+
+namespace NowOnline.Web;
+
+/// <summary>The application, built in one place so that Program.cs and the tests start the same thing.</summary>
+public static class NowOnlineApp
+{
+    /// <summary>Builds the app, migrates the database and restores the online list; the caller runs it.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(NowOnlineApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseStaticWebAssets();
+        configure?.Invoke(builder);
+
+        builder.Services.AddNowOnlineCore(builder.Configuration);
+        builder.AddNowOnlineWeb();
+
+        var app = builder.Build();
+        app.UseNowOnlineWeb();
+        app.MapActivityApi();
+        app.MapOnlineApi();
+        app.MapSettingsApi();
+        app.MapHealthApi();
+        app.MapGet("/", () => Results.Redirect("/customers/online")).ExcludeFromDescription();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+        await app.Services.InitializeNowOnlineAsync();
+        app.Services.GetRequiredService<ApiKeyValidator>(); // reports a missing or generated key at start, not on first request
+
+        return app;
+    }
+}

@@ -1,0 +1,4 @@
+using NowOnline.Web;
+
+var app = await NowOnlineApp.BuildAsync(args);
+await app.RunAsync();

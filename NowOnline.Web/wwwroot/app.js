@@ -1,0 +1,3 @@
+window.nowOnline = {
+  timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
+};

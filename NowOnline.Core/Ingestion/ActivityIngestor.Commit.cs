@@ -20,7 +20,7 @@ public sealed partial class ActivityIngestor
                 else if (activity.EventId is { } id && (tracker.IsKnownEvent(id) || !idsInGroup.Add(id))) duplicates++;
                 else
                 {
-                    toStore.Add(activity);
+                    toStore.Add(ToStoredPrecision(activity));
                     accepted++;
                 }
             }
@@ -50,6 +50,15 @@ public sealed partial class ActivityIngestor
         tracker.Apply(toStore, lastSequence);
         tracker.CountDropped(results.Sum(r => r.Ignored), results.Sum(r => r.Duplicates));
         for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(results[i]);
+    }
+
+    /// <summary>The database keeps milliseconds; trimming here keeps memory and disk identical across a restart.</summary>
+    private static ActivityEvent ToStoredPrecision(ActivityEvent activity)
+    {
+        var ms = activity.OccurredAt.ToUnixTimeMilliseconds();
+        return activity.OccurredAt.UtcTicks % TimeSpan.TicksPerMillisecond == 0 && activity.OccurredAt.Offset == TimeSpan.Zero
+            ? activity
+            : activity with { OccurredAt = DateTimeOffset.FromUnixTimeMilliseconds(ms) };
     }
 
     private Exception? TryCheckpoint()

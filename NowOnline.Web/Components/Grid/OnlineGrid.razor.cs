@@ -24,6 +24,7 @@ public sealed partial class OnlineGrid
     private OnlinePage _page = new(0, [], 0, 0, 0);
     private PresenceSubscription? _subscription;
     private TimeZoneInfo _timeZone = TimeZoneInfo.Utc;
+    private bool _live;
 
     [Inject] private PresenceTracker Tracker { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -31,6 +32,8 @@ public sealed partial class OnlineGrid
 
     /// <summary>Number of times the grid re-read its page because of live changes (for tests and diagnostics).</summary>
     public int LiveRefreshes { get; private set; }
+
+    private string LiveState => _live ? "live" : "connecting";
 
     private string CountText =>
         $"{_page.Online} online ({_page.Customers} {Plural(_page.Customers, "customer")}, {_page.Visitors} {Plural(_page.Visitors, "visitor")})";
@@ -45,7 +48,9 @@ public sealed partial class OnlineGrid
     {
         if (!firstRender) return;
         _ = PumpChangesAsync(_stop.Token);
+        _live = true;
         await DetectTimeZoneAsync();
+        StateHasChanged();
     }
 
     private async Task LoadDataAsync(LoadDataArgs args)
@@ -107,10 +112,7 @@ public sealed partial class OnlineGrid
         {
             var id = await JS.InvokeAsync<string?>("nowOnline.timeZone");
             if (id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-            {
                 _timeZone = zone;
-                StateHasChanged();
-            }
         }
         catch (JSException)
         {

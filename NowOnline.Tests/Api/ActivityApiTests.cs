@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NowOnline.Tests.Support;
+
+namespace NowOnline.Tests.Api;
+
+/// <summary>POST /api/activity and GET /api/online against the real app on Kestrel with its own SQLite file.</summary>
+public sealed class ActivityApiTests : IAsyncLifetime
+{
+    private TestApp _app = default!;
+    private HttpClient _storefront = default!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync();
+        _storefront = _app.Storefront();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static object Login(string session, long id = 42, string? eventId = null) => new
+    {
+        eventId,
+        type = "login",
+        sessionId = session,
+        customer = new { id, firstName = "Ada", lastName = "Lovelace", email = "ada@example.com", company = "Analytical Ltd" },
+        url = "https://shop.example/customer/account",
+        store = "default",
+    };
+
+    private async Task<JsonElement> OnlineAsync(string query = "")
+    {
+        var response = await _storefront.GetAsync("/api/online" + query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task Accepted_login_is_listed_online_with_every_column()
+    {
+        var response = await _storefront.PostEventAsync(Login("s-1"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
+        var online = await OnlineAsync();
+        Assert.Equal(1, online.GetProperty("total").GetInt32());
+        var row = online.GetProperty("items")[0];
+        Assert.Equal("s-1", row.GetProperty("sessionId").GetString());
+        Assert.Equal(42, row.GetProperty("id").GetInt64());
+        Assert.Equal("Lovelace", row.GetProperty("lastName").GetString());
+        Assert.Equal("ada@example.com", row.GetProperty("email").GetString());
+        Assert.Equal("Analytical Ltd", row.GetProperty("company").GetString());
+        Assert.Equal("Customer", row.GetProperty("type").GetString());
+        Assert.Equal("https://shop.example/customer/account", row.GetProperty("lastUrl").GetString());
+        Assert.True(row.GetProperty("lastActivity").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
+    }
+
+    [Fact]
+    public async Task Batch_is_applied_whole()
+    {
+        var response = await _storefront.PostEventAsync(new object[]
+        {
+            Login("s-1"),
+            new { type = "cart_add", sessionId = "s-2", item = new { sku = "WB-01", qty = 1 } },
+        });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(2, (await OnlineAsync()).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Batch_with_one_bad_item_applies_nothing_and_names_the_item()
+    {
+        var response = await _storefront.PostEventAsync(new object[]
+        {
+            Login("s-1"),
+            new { type = "cart_add", sessionId = "", item = new { sku = "WB-01", qty = 1 } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("[1].sessionId", out _));
+        Assert.Equal(0, (await OnlineAsync()).GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"type":"login","sessionId":"s-1"}""", "customer")]
+    [InlineData("""{"type":"teleport","sessionId":"s-1"}""", "type")]
+    [InlineData("""{"sessionId":"s-1"}""", "type")]
+    [InlineData("""{"type":"cart_add"}""", "sessionId")]
+    [InlineData("""{"type":"cart_add","sessionId":"s 1","item":{"sku":"A","qty":1}}""", "sessionId")]
+    [InlineData("""{"type":"cart_add","sessionId":"s-1"}""", "item")]
+    [InlineData("""{"type":"cart_add","sessionId":"s-1","item":{"sku":"A","qty":-1}}""", "item.qty")]
+    [InlineData("""{"type":"cart_add","sessionId":"s-1","item":{"sku":"A","qty":1},"url":"javascript:alert(1)"}""", "url")]
+    [InlineData("""{"type":"cart_add","sessionId":"s-1","item":{"sku":"A","qty":1},"occurredAt":"2999-01-01T00:00:00Z"}""", "occurredAt")]
+    [InlineData("""{"type":"cart_add","sessionId":"s-1","item":{"sku":"A","qty":1},"occurredAt":"yesterday"}""", "occurredAt")]
+    [InlineData("""{"type":"login","sessionId":"s-1","customer":{"id":"42"}}""", "customer.id")]
+    [InlineData("""{"type":"login","sessionId":"s-1","customer":{"id":42,"email":"not-an-email"}}""", "customer.email")]
+    [InlineData("""[]""", "body")]
+    [InlineData("""42""", "body")]
+    [InlineData("""{"type":"login","sessionId":""", "body")]
+    public async Task Bad_event_is_refused_with_a_message_naming_the_field(string body, string field)
+    {
+        var response = await _storefront.PostJsonAsync("/api/activity", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var messages = problem.GetProperty("errors").GetProperty(field);
+        Assert.False(string.IsNullOrWhiteSpace(messages[0].GetString()));
+        Assert.Equal(0, (await OnlineAsync()).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Unknown_type_message_lists_the_allowed_types()
+    {
+        var response = await _storefront.PostJsonAsync("/api/activity", """{"type":"teleport","sessionId":"s-1"}""");
+
+        var message = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("type")[0].GetString();
+        Assert.Contains("cart_update", message);
+        Assert.Contains("page_view", message);
+    }
+
+    [Fact]
+    public async Task Missing_key_is_refused_with_401_and_nothing_is_stored()
+    {
+        var response = await _app.Anonymous().PostEventAsync(Login("s-1"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, (await OnlineAsync()).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Wrong_key_is_refused_with_401()
+    {
+        var client = _app.Anonymous();
+        client.DefaultRequestHeaders.Add("X-Api-Key", "not-the-key");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostEventAsync(Login("s-1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/online")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Non_json_body_is_refused_with_415()
+    {
+        var response = await _storefront.PostAsync("/api/activity", new StringContent("type=login"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Repeated_event_id_is_reported_as_a_duplicate()
+    {
+        await _storefront.PostEventAsync(Login("s-1", eventId: "evt-1"));
+
+        var again = await (await _storefront.PostEventAsync(Login("s-1", eventId: "evt-1"))).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal((0, 1), (again.GetProperty("accepted").GetInt32(), again.GetProperty("duplicates").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Online_list_filters_sorts_and_pages_on_the_server()
+    {
+        await _storefront.PostEventAsync(new object[]
+        {
+            Login("s-1", 1), Login("s-2", 2), Login("s-3", 3),
+            new { type = "cart_add", sessionId = "v-1", item = new { sku = "A", qty = 1 } },
+        });
+
+        var customers = await OnlineAsync("?type=Customer&sort=id:asc&skip=1&take=1");
+
+        Assert.Equal(3, customers.GetProperty("total").GetInt32());
+        Assert.Equal(2, Assert.Single(customers.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("?type=Robot", "type")]
+    [InlineData("?sort=shoeSize:desc", "sort")]
+    [InlineData("?sort=id:sideways", "sort")]
+    [InlineData("?take=0", "take")]
+    [InlineData("?take=100000", "take")]
+    [InlineData("?skip=-1", "skip")]
+    public async Task Bad_online_query_names_the_parameter(string query, string parameter)
+    {
+        var response = await _storefront.GetAsync("/api/online" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(parameter, out _));
+    }
+
+    [Fact]
+    public async Task Settings_default_to_fifteen_and_sixty_minutes()
+    {
+        var settings = await _storefront.GetFromJsonAsync<JsonElement>("/api/settings");
+
+        Assert.Equal(15, settings.GetProperty("onlineMinutesInterval").GetInt32());
+        Assert.Equal(60, settings.GetProperty("customerDataLifetime").GetInt32());
+    }
+
+    [Fact]
+    public async Task Health_is_ok_when_the_store_is_reachable()
+    {
+        var response = await _app.Anonymous().GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

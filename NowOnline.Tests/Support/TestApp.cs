@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using NowOnline.Web;
+
+namespace NowOnline.Tests.Support;
+
+/// <summary>
+/// The real app on Kestrel at 127.0.0.1 on a free port, with its own SQLite file. Restartable on the same file.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string ApiKey = "test-storefront-key";
+    private readonly TempFolder? _ownedFolder;
+    private readonly Dictionary<string, string?> _settings;
+    private WebApplication? _app;
+
+    private TestApp(string databasePath, TempFolder? ownedFolder, Dictionary<string, string?> settings)
+    {
+        DatabasePath = databasePath;
+        _ownedFolder = ownedFolder;
+        _settings = settings;
+    }
+
+    public string DatabasePath { get; }
+
+    public Uri BaseAddress { get; private set; } = default!;
+
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app is not running.");
+
+    /// <summary>Starts the app. <paramref name="settings"/> override configuration keys (e.g. "Presence:IgnoredUserAgents:0").</summary>
+    public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null, string? databasePath = null)
+    {
+        var folder = databasePath is null ? new TempFolder() : null;
+        var app = new TestApp(databasePath ?? folder!.File("nowonline.db"), folder,
+            new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()));
+        await app.StartAsync();
+        return app;
+    }
+
+    public async Task StartAsync()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:NowOnline"] = $"Data Source={DatabasePath}",
+            ["Ingestion:ApiKeys:0"] = ApiKey,
+            ["Simulator:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in _settings) config[key] = value;
+        var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Production" }
+            .Concat(config.Select(pair => $"--{pair.Key}={pair.Value}")).ToArray();
+
+        _app = await NowOnlineApp.BuildAsync(args);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    /// <summary>Stops the app gracefully (the writer drains and checkpoints) and starts it again on the same file.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    /// <summary>A client that sends the storefront key.</summary>
+    public HttpClient Storefront()
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
+
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _ownedFolder?.Dispose();
+    }
+}
+
+public static class HttpClientExtensions
+{
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
+        client.PostAsync(path, new StringContent(json, new MediaTypeHeaderValue("application/json")));
+
+    public static Task<HttpResponseMessage> PostEventAsync(this HttpClient client, object body) =>
+        client.PostAsJsonAsync("/api/activity", body);
+}

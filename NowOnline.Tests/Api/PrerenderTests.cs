@@ -1,0 +1,19 @@
+using NowOnline.Core.Presence;
+using NowOnline.Tests.Support;
+
+namespace NowOnline.Tests.Api;
+
+public sealed class PrerenderTests
+{
+    [Fact]
+    public async Task Prerendered_page_loads_leave_no_subscription_behind()
+    {
+        await using var app = await TestApp.StartAsync();
+        var tracker = app.Services.GetRequiredService<PresenceTracker>();
+        var client = app.Anonymous();
+
+        for (var i = 0; i < 5; i++) Assert.Contains("online-grid", await client.GetStringAsync("/customers/online"));
+
+        Assert.Equal(0, tracker.SubscriberCount);
+    }
+}

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
+using NowOnline.Core.Retention;
 using NowOnline.Core.Settings;
 
 namespace NowOnline.Core;
@@ -33,6 +34,9 @@ public static class DependencyInjection
         services.AddSingleton<ActivityIngestor>();
         services.AddHostedService(sp => sp.GetRequiredService<ActivityIngestor>());
         services.AddHostedService<ExpiryWorker>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RetentionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         return services;
     }
 

@@ -9,47 +9,65 @@ public sealed partial class ActivityIngestor
     private void Commit(List<EventBatch> group)
     {
         var toStore = new List<ActivityEvent>();
-        var results = new IngestResult[group.Count];
+        var owners = new List<int>();
+        var accepted = new int[group.Count];
+        var duplicates = new int[group.Count];
+        var ignored = new int[group.Count];
         var idsInGroup = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < group.Count; i++)
         {
-            int accepted = 0, duplicates = 0, ignored = 0;
             foreach (var activity in group[i].Events)
             {
-                if (tracker.IsBot(activity.UserAgent)) ignored++;
-                else if (activity.EventId is { } id && (tracker.IsKnownEvent(id) || !idsInGroup.Add(id))) duplicates++;
+                if (tracker.IsBot(activity.UserAgent)) ignored[i]++;
+                else if (activity.EventId is { } id && (tracker.IsKnownEvent(id) || !idsInGroup.Add(id))) duplicates[i]++;
                 else
                 {
                     toStore.Add(ToStoredPrecision(activity));
-                    accepted++;
+                    owners.Add(i);
+                    accepted[i]++;
                 }
             }
-
-            results[i] = new IngestResult(accepted, duplicates, ignored);
         }
 
         long lastSequence = 0;
+        var toApply = toStore;
         if (toStore.Count > 0)
         {
+            long[] sequences;
             try
             {
-                lastSequence = ActivityLog.Append(Connection(), toStore, clock.GetUtcNow());
-                StorageFaulted = false;
+                sequences = ActivityLog.Append(Connection(), toStore, clock.GetUtcNow());
+                MarkStorageWritten();
             }
             catch (Exception ex)
             {
-                StorageFaulted = true;
-                DropConnection();
+                MarkStorageFaulted();
                 LogStorageFailure(logger, toStore.Count, ex);
                 var failure = new StorageUnavailableException("The activity store cannot be written right now.", ex);
                 foreach (var batch in group) batch.Completion.TrySetException(failure);
                 return;
             }
+
+            toApply = new List<ActivityEvent>(toStore.Count);
+            for (var k = 0; k < toStore.Count; k++)
+            {
+                if (sequences[k] == 0)
+                {
+                    // Already in the log from before the in-memory window: applied then, so a duplicate now.
+                    accepted[owners[k]]--;
+                    duplicates[owners[k]]++;
+                    continue;
+                }
+
+                toApply.Add(toStore[k]);
+                lastSequence = Math.Max(lastSequence, sequences[k]);
+            }
         }
 
-        tracker.Apply(toStore, lastSequence);
-        tracker.CountDropped(results.Sum(r => r.Ignored), results.Sum(r => r.Duplicates));
-        for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(results[i]);
+        if (toApply.Count > 0) tracker.Apply(toApply, lastSequence);
+        tracker.CountDropped(ignored.Sum(), duplicates.Sum());
+        for (var i = 0; i < group.Count; i++)
+            group[i].Completion.TrySetResult(new IngestResult(accepted[i], duplicates[i], ignored[i]));
     }
 
     /// <summary>The database keeps milliseconds; trimming here keeps memory and disk identical across a restart.</summary>
@@ -70,12 +88,13 @@ public sealed partial class ActivityIngestor
         {
             ActivityLog.WriteCheckpoint(Connection(), checkpoint);
             _writtenSequence = checkpoint.Sequence;
+            MarkStorageWritten();
             return null;
         }
         catch (Exception ex)
         {
             tracker.ReturnCheckpoint(checkpoint);
-            DropConnection();
+            MarkStorageFaulted();
             LogCheckpointFailure(logger, ex);
             return ex;
         }

@@ -26,9 +26,6 @@ public sealed partial class ActivityIngestor(
     private SqliteConnection? _connection;
     private DateTimeOffset _lastCheckpoint;
 
-    /// <summary>True after the last write attempt failed, until one succeeds.</summary>
-    public bool StorageFaulted { get; private set; }
-
     /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
     {
@@ -74,7 +71,7 @@ public sealed partial class ActivityIngestor(
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            TryCheckpoint();
+            Maintain();
             return true;
         }
     }
@@ -83,6 +80,7 @@ public sealed partial class ActivityIngestor(
     {
         var group = new List<EventBatch>();
         var checkpoints = new List<CheckpointRequest>();
+        var chores = new List<WorkItem>();
         var events = 0;
         while (events < MaxEventsPerCommit && reader.TryRead(out var item))
         {
@@ -92,6 +90,7 @@ public sealed partial class ActivityIngestor(
                 events += batch.Events.Count;
             }
             else if (item is CheckpointRequest checkpoint) checkpoints.Add(checkpoint);
+            else chores.Add(item);
         }
 
         if (group.Count > 0) Commit(group);
@@ -103,6 +102,8 @@ public sealed partial class ActivityIngestor(
                 else request.Completion.TrySetException(error);
         }
 
+        foreach (var chore in chores) RunChore(chore);
+        ProbeIfFaulted();
         return Task.CompletedTask;
     }
 

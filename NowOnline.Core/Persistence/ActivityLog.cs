@@ -7,29 +7,38 @@ namespace NowOnline.Core.Persistence;
 /// <summary>Raw SQL for the hot path: appending events and writing checkpoints, each in one transaction.</summary>
 internal static class ActivityLog
 {
-    /// <summary>Appends events in one transaction and returns the sequence of the last one.</summary>
-    public static long Append(SqliteConnection connection, IReadOnlyList<ActivityEvent> events, DateTimeOffset receivedAt)
+    /// <summary>
+    /// Appends events in one transaction. Returns each event's sequence, or 0 for an event whose id is already in the
+    /// log (applied before, possibly longer ago than the in-memory window): it is stored and applied only once.
+    /// </summary>
+    public static long[] Append(SqliteConnection connection, IReadOnlyList<ActivityEvent> events, DateTimeOffset receivedAt)
     {
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO ActivityEvents (EventId, ReceivedAtMs, Payload) VALUES ($id, $at, $payload) RETURNING Sequence";
+        insert.CommandText = """
+            INSERT INTO ActivityEvents (EventId, SessionId, ReceivedAtMs, Payload) VALUES ($id, $session, $at, $payload)
+            ON CONFLICT(EventId) DO NOTHING RETURNING Sequence
+            """;
         var id = insert.Parameters.Add("$id", SqliteType.Text);
+        var session = insert.Parameters.Add("$session", SqliteType.Text);
         var at = insert.Parameters.Add("$at", SqliteType.Integer);
         var payload = insert.Parameters.Add("$payload", SqliteType.Text);
         insert.Prepare();
 
-        long last = 0;
+        var sequences = new long[events.Count];
         at.Value = receivedAt.ToUnixTimeMilliseconds();
-        foreach (var activity in events)
+        for (var i = 0; i < events.Count; i++)
         {
+            var activity = events[i];
             id.Value = (object?)activity.EventId ?? DBNull.Value;
+            session.Value = activity.SessionId;
             payload.Value = EventJson.Serialize(activity);
-            last = (long)insert.ExecuteScalar()!;
+            sequences[i] = insert.ExecuteScalar() is long sequence ? sequence : 0;
         }
 
         transaction.Commit();
-        return last;
+        return sequences;
     }
 
     public static void WriteCheckpoint(SqliteConnection connection, PresenceCheckpoint checkpoint)
@@ -70,6 +79,48 @@ internal static class ActivityLog
         transaction.Commit();
     }
 
+    /// <summary>Rewrites the probe row in its own durable transaction: fails when the file cannot be written.</summary>
+    public static void Probe(SqliteConnection connection, DateTimeOffset now)
+    {
+        using var transaction = connection.BeginTransaction();
+        using (var probe = Command(connection, transaction,
+                   "INSERT INTO StorageProbes (Id, WrittenAtMs) VALUES (1, $at) ON CONFLICT(Id) DO UPDATE SET WrittenAtMs = $at"))
+            Run(probe, ("$at", now.ToUnixTimeMilliseconds()));
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Deletes one batch of old sessions (and their visitor carts) and of old logged events, in one short transaction.
+    /// Events after the last checkpoint are never deleted: the state tables do not reflect them yet.
+    /// </summary>
+    public static RetentionResult DeleteExpired(SqliteConnection connection, RetentionBatch batch)
+    {
+        using var transaction = connection.BeginTransaction();
+        int sessions, events;
+        using (var carts = Command(connection, transaction,
+                   """
+                   DELETE FROM CartItems WHERE Owner IN (
+                     SELECT 's:' || SessionId FROM Sessions WHERE LastActivityMs < $before ORDER BY LastActivityMs LIMIT $size)
+                   """))
+            Run(carts, ("$before", batch.SessionsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
+        using (var stale = Command(connection, transaction,
+                   """
+                   DELETE FROM Sessions WHERE SessionId IN (
+                     SELECT SessionId FROM Sessions WHERE LastActivityMs < $before ORDER BY LastActivityMs LIMIT $size)
+                   """))
+            sessions = Run(stale, ("$before", batch.SessionsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
+        using (var old = Command(connection, transaction,
+                   """
+                   DELETE FROM ActivityEvents WHERE Sequence IN (
+                     SELECT Sequence FROM ActivityEvents
+                     WHERE ReceivedAtMs < $before AND Sequence <= (SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints)
+                     ORDER BY Sequence LIMIT $size)
+                   """))
+            events = Run(old, ("$before", batch.EventsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
+        transaction.Commit();
+        return new RetentionResult(sessions, events);
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         var command = connection.CreateCommand();
@@ -78,10 +129,10 @@ internal static class ActivityLog
         return command;
     }
 
-    private static void Run(SqliteCommand command, params (string Name, object? Value)[] values)
+    private static int Run(SqliteCommand command, params (string Name, object? Value)[] values)
     {
         command.Parameters.Clear();
         foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 }

@@ -10,6 +10,7 @@ public sealed class NowOnlineDb(DbContextOptions<NowOnlineDb> options) : DbConte
     public DbSet<SettingsRecord> Settings => Set<SettingsRecord>();
     public DbSet<ActivityEventRecord> ActivityEvents => Set<ActivityEventRecord>();
     public DbSet<CheckpointRecord> Checkpoints => Set<CheckpointRecord>();
+    public DbSet<StorageProbeRecord> StorageProbes => Set<StorageProbeRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NowOnlineDb).Assembly);

@@ -45,6 +45,7 @@ public sealed class ActivityEventRecord
 {
     public long Sequence { get; set; }
     public string? EventId { get; set; }
+    public string? SessionId { get; set; }
     public long ReceivedAtMs { get; set; }
     public required string Payload { get; set; }
 }
@@ -54,4 +55,11 @@ public sealed class CheckpointRecord
 {
     public int Id { get; set; } = 1;
     public long Sequence { get; set; }
+}
+
+/// <summary>The row the storage health probe rewrites to prove the database can still be written.</summary>
+public sealed class StorageProbeRecord
+{
+    public int Id { get; set; } = 1;
+    public long WrittenAtMs { get; set; }
 }

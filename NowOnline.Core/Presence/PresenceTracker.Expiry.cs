@@ -72,7 +72,12 @@ public sealed partial class PresenceTracker
         lock (_gate)
         {
             var stale = _sessions.Values.Where(s => !s.Online && s.LastActivity < now - keepFor).ToList();
-            foreach (var session in stale) _sessions.Remove(session.SessionId);
+            foreach (var session in stale)
+            {
+                _sessions.Remove(session.SessionId);
+                // The database's retention deletes a forgotten visitor's cart too; memory matches it.
+                if (_carts.Remove(VisitorCartKey(session.SessionId))) MarkCartDirty(VisitorCartKey(session.SessionId));
+            }
 
             while (_seenEventOrder.TryPeek(out var seen) && seen.At < now - _eventIdRetention)
             {

@@ -16,13 +16,15 @@ public sealed class TestApp : IAsyncDisposable
     public const string ApiKey = "test-storefront-key";
     private readonly TempFolder? _ownedFolder;
     private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _clock;
     private WebApplication? _app;
 
-    private TestApp(string databasePath, TempFolder? ownedFolder, Dictionary<string, string?> settings)
+    private TestApp(string databasePath, TempFolder? ownedFolder, Dictionary<string, string?> settings, TimeProvider? clock)
     {
         DatabasePath = databasePath;
         _ownedFolder = ownedFolder;
         _settings = settings;
+        _clock = clock;
     }
 
     public string DatabasePath { get; }
@@ -31,12 +33,16 @@ public sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app is not running.");
 
-    /// <summary>Starts the app. <paramref name="settings"/> override configuration keys (e.g. "Presence:IgnoredUserAgents:0").</summary>
-    public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null, string? databasePath = null)
+    /// <summary>
+    /// Starts the app. <paramref name="settings"/> override configuration keys (e.g. "Presence:IgnoredUserAgents:0");
+    /// <paramref name="clock"/> replaces the app's TimeProvider (e.g. a <see cref="FakeClock"/>).
+    /// </summary>
+    public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null, string? databasePath = null,
+        TimeProvider? clock = null)
     {
         var folder = databasePath is null ? new TempFolder() : null;
         var app = new TestApp(databasePath ?? folder!.File("nowonline.db"), folder,
-            new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()));
+            new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()), clock);
         await app.StartAsync();
         return app;
     }
@@ -54,7 +60,8 @@ public sealed class TestApp : IAsyncDisposable
         var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Production" }
             .Concat(config.Select(pair => $"--{pair.Key}={pair.Value}")).ToArray();
 
-        _app = await NowOnlineApp.BuildAsync(args);
+        _app = await NowOnlineApp.BuildAsync(args,
+            builder => { if (_clock is not null) builder.Services.AddSingleton(_clock); });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -12,5 +12,6 @@ internal sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Acti
         builder.Property(e => e.Sequence).ValueGeneratedOnAdd();
         builder.HasIndex(e => e.EventId).IsUnique();
         builder.HasIndex(e => e.ReceivedAtMs);
+        builder.HasIndex(e => new { e.SessionId, e.Sequence });
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NowOnline.Core.Ingestion;
-using NowOnline.Core.Persistence;
 
 namespace NowOnline.Web.Api.Health;
 
@@ -13,23 +12,27 @@ public static class HealthApi
     }
 }
 
-/// <summary>Healthy when the SQLite file answers and the writer's last commit did not fail.</summary>
-public sealed class StorageHealthCheck(SqliteDatabase database, ActivityIngestor ingestor) : IHealthCheck
+/// <summary>
+/// Healthy when the activity store can be written: the single writer commits a small probe row (or wrote less than a
+/// second ago). While storage is faulted the writer keeps probing by itself, so this turns healthy again on its own.
+/// </summary>
+public sealed class StorageHealthCheck(ActivityIngestor ingestor) : IHealthCheck
 {
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (ingestor.StorageFaulted) return HealthCheckResult.Unhealthy("The last write to the activity store failed.");
+        if (ingestor.StorageFaulted) return HealthCheckResult.Unhealthy("The activity store cannot be written; the service retries every second.");
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM Checkpoints";
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
+            var problem = await ingestor.ProbeStorageAsync(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken);
+            return problem is null
+                ? HealthCheckResult.Healthy("The activity store can be written.")
+                : HealthCheckResult.Unhealthy($"The activity store cannot be written: {problem}");
         }
-        catch (Exception ex)
+        catch (TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("The activity store cannot be read.", ex);
+            return HealthCheckResult.Unhealthy($"The activity writer did not answer within {ProbeTimeout.TotalSeconds} seconds.");
         }
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using NowOnline.Web.Api.Activity;
 using NowOnline.Web.Api.Health;
 using NowOnline.Web.Security;
@@ -19,15 +18,7 @@ public static class DependencyInjection
 
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyValidator>();
-        services.AddAuthentication(ApiKeyDefaults.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(ApiKeyDefaults.StorefrontPolicy, policy => policy
-                .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
-                .RequireAuthenticatedUser())
-            .AddPolicy(ApiKeyDefaults.ReaderPolicy, policy => policy
-                .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
-                .RequireAuthenticatedUser());
+        services.AddNowOnlineSecurity();
 
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
 

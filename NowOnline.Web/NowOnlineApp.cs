@@ -32,10 +32,12 @@ public static class NowOnlineApp
         app.MapOnlineApi();
         app.MapSettingsApi();
         app.MapHealthApi();
+        app.MapAccountEndpoints();
         app.MapGet("/", () => Results.Redirect("/customers/online")).ExcludeFromDescription();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
         await app.Services.InitializeNowOnlineAsync();
+        await FirstAdmin.EnsureAsync(app.Services);
         app.Services.GetRequiredService<ApiKeyValidator>(); // reports a missing or generated key at start, not on first request
 
         return app;

@@ -1,4 +1,14 @@
 using NowOnline.Web;
+using NowOnline.Web.Security;
 
-var app = await NowOnlineApp.BuildAsync(args);
-await app.RunAsync();
+try
+{
+    var app = await NowOnlineApp.BuildAsync(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (AdminSetupException ex)
+{
+    Console.Error.WriteLine($"NowOnline cannot start: {ex.Message}");
+    return 1;
+}

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using NowOnline.Core.Admins;
 
 namespace NowOnline.Core.Persistence;
 
@@ -11,6 +12,7 @@ public sealed class NowOnlineDb(DbContextOptions<NowOnlineDb> options) : DbConte
     public DbSet<ActivityEventRecord> ActivityEvents => Set<ActivityEventRecord>();
     public DbSet<CheckpointRecord> Checkpoints => Set<CheckpointRecord>();
     public DbSet<StorageProbeRecord> StorageProbes => Set<StorageProbeRecord>();
+    public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NowOnlineDb).Assembly);

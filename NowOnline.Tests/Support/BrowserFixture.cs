@@ -40,6 +40,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A fresh page already signed in as the test app's admin (through the real /login form).</summary>
+    public async Task<IPage> NewSignedInPageAsync(TestApp app, string? timeZone = null)
+    {
+        var page = await NewPageAsync(timeZone);
+        await page.GotoAsync(new Uri(app.BaseAddress, "/login").ToString());
+        await new NowOnline.Tests.Browser.LoginPage(page).SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();

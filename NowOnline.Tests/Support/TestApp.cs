@@ -14,6 +14,11 @@ namespace NowOnline.Tests.Support;
 public sealed class TestApp : IAsyncDisposable
 {
     public const string ApiKey = "test-storefront-key";
+
+    /// <summary>The admin every test app starts with (Admin:Email / Admin:Password).</summary>
+    public const string AdminEmail = "admin@nowonline.test";
+
+    public const string AdminPassword = "Test-admin-password-1";
     private readonly TempFolder? _ownedFolder;
     private readonly Dictionary<string, string?> _settings;
     private readonly TimeProvider? _clock;
@@ -53,6 +58,8 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["ConnectionStrings:NowOnline"] = $"Data Source={DatabasePath}",
             ["Ingestion:ApiKeys:0"] = ApiKey,
+            ["Admin:Email"] = AdminEmail,
+            ["Admin:Password"] = AdminPassword,
             ["Simulator:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -92,6 +99,25 @@ public sealed class TestApp : IAsyncDisposable
 
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>A client that keeps cookies and does not follow redirects, so a test sees each answer.</summary>
+    public HttpClient CookieClient() =>
+        new(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false, UseCookies = true })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    /// <summary>A client signed in as an admin through the real sign-in form (it carries the admin cookie).</summary>
+    public async Task<HttpClient> AdminClientAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        var client = CookieClient();
+        var response = await client.SignInAsync(email, password);
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect
+            || response.Headers.Location?.OriginalString.StartsWith("/login", StringComparison.Ordinal) != false)
+            throw new InvalidOperationException($"Admin sign-in failed: {(int)response.StatusCode} {response.Headers.Location}");
+        return client;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -101,6 +127,29 @@ public sealed class TestApp : IAsyncDisposable
 
 public static class HttpClientExtensions
 {
+    /// <summary>Reads the antiforgery token from the sign-in page (the client must keep cookies).</summary>
+    public static async Task<string> AntiforgeryTokenAsync(this HttpClient client, string page = "/login")
+    {
+        var html = await client.GetStringAsync(page);
+        var match = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"");
+        if (!match.Success) throw new InvalidOperationException($"No antiforgery token on {page}.");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>Posts the sign-in form as a browser would (antiforgery token included).</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password, string? returnUrl = null)
+    {
+        var token = await client.AntiforgeryTokenAsync();
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["email"] = email,
+            ["password"] = password,
+        };
+        if (returnUrl is not null) fields["returnUrl"] = returnUrl;
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(fields));
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
         client.PostAsync(path, new StringContent(json, new MediaTypeHeaderValue("application/json")));
 

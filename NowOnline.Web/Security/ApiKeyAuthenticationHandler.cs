@@ -27,6 +27,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Response.HasStarted) return; // a reader endpoint also challenges the admin cookie
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
@@ -38,7 +39,7 @@ public sealed class ApiKeyAuthenticationHandler(
                 Title = "Unauthorized",
                 Detail = Request.Headers.ContainsKey(ApiKeyDefaults.HeaderName)
                     ? "The X-Api-Key header does not hold a valid storefront key."
-                    : "Send a storefront key in the X-Api-Key header.",
+                    : "Send a storefront key in the X-Api-Key header (or sign in as an admin where admins may read).",
             },
         });
     }

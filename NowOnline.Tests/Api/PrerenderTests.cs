@@ -10,7 +10,7 @@ public sealed class PrerenderTests
     {
         await using var app = await TestApp.StartAsync();
         var tracker = app.Services.GetRequiredService<PresenceTracker>();
-        var client = app.Anonymous();
+        using var client = await app.AdminClientAsync();
 
         for (var i = 0; i < 5; i++) Assert.Contains("online-grid", await client.GetStringAsync("/customers/online"));
 

@@ -24,7 +24,9 @@ public static class DependencyInjection
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException($"Set ConnectionStrings:{ConnectionStringName}, for example \"Data Source=data/nowonline.db\".");
 
-        var database = new SqliteDatabase(connectionString);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var database = new SqliteDatabase(connectionString, storage.MinimumFreeMegabytes);
         services.AddSingleton(database);
         services.AddDbContextFactory<NowOnlineDb>(options => options.UseSqlite(database.ConnectionString));
 

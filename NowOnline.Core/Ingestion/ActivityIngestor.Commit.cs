@@ -36,6 +36,7 @@ public sealed partial class ActivityIngestor
             long[] sequences;
             try
             {
+                EnsureFreeSpace();
                 sequences = ActivityLog.Append(Connection(), toStore, clock.GetUtcNow());
                 MarkStorageWritten();
             }
@@ -88,7 +89,7 @@ public sealed partial class ActivityIngestor
         {
             ActivityLog.WriteCheckpoint(Connection(), checkpoint);
             _writtenSequence = checkpoint.Sequence;
-            MarkStorageWritten();
+            _lastWrite = clock.GetUtcNow();
             return null;
         }
         catch (Exception ex)

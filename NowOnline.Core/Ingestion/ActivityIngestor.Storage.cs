@@ -10,6 +10,8 @@ public sealed partial class ActivityIngestor
     private volatile bool _faulted;
     private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
     private DateTimeOffset _lastProbe = DateTimeOffset.MinValue;
+    private long _freeSpaceCheckedAt;
+    private string? _freeSpaceProblem;
 
     /// <summary>True after a write failed, until a write (an event commit, a checkpoint or a probe) succeeds again.</summary>
     public bool StorageFaulted => _faulted;
@@ -50,6 +52,7 @@ public sealed partial class ActivityIngestor
         _lastProbe = clock.GetUtcNow();
         try
         {
+            EnsureFreeSpace(force: true);
             ActivityLog.Probe(Connection(), _lastProbe);
             if (_faulted) LogStorageRecovered(logger);
             MarkStorageWritten();
@@ -73,8 +76,9 @@ public sealed partial class ActivityIngestor
             case RetentionRequest retention:
                 try
                 {
+                    // No free-space guard here: deleting is how space comes back.
                     var result = ActivityLog.DeleteExpired(Connection(), retention.Batch);
-                    MarkStorageWritten();
+                    _lastWrite = clock.GetUtcNow();
                     retention.Completion.TrySetResult(result);
                 }
                 catch (Exception ex)
@@ -85,6 +89,18 @@ public sealed partial class ActivityIngestor
 
                 break;
         }
+    }
+
+    /// <summary>Throws when the volume is nearly full; looked at no more than four times a second unless forced.</summary>
+    private void EnsureFreeSpace(bool force = false)
+    {
+        if (force || _freeSpaceProblem is not null || clock.GetElapsedTime(_freeSpaceCheckedAt) >= TimeSpan.FromMilliseconds(250))
+        {
+            _freeSpaceProblem = database.FreeSpaceProblem();
+            _freeSpaceCheckedAt = clock.GetTimestamp();
+        }
+
+        if (_freeSpaceProblem is not null) throw new IOException(_freeSpaceProblem);
     }
 
     private void MarkStorageWritten()

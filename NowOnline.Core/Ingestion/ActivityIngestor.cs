@@ -116,7 +116,15 @@ public sealed partial class ActivityIngestor(
 
     private void DropConnection()
     {
-        _connection?.Dispose();
+        try
+        {
+            _connection?.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // Closing a connection whose file just failed must not take the writer down.
+        }
+
         _connection = null;
         SqliteConnection.ClearAllPools();
     }

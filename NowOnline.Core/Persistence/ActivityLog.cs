@@ -13,9 +13,8 @@ internal static class ActivityLog
     /// </summary>
     public static long[] Append(SqliteConnection connection, IReadOnlyList<ActivityEvent> events, DateTimeOffset receivedAt)
     {
-        using var transaction = connection.BeginTransaction();
+        using var transaction = WriteTransaction.Begin(connection);
         using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO ActivityEvents (EventId, SessionId, ReceivedAtMs, Payload) VALUES ($id, $session, $at, $payload)
             ON CONFLICT(EventId) DO NOTHING RETURNING Sequence
@@ -43,8 +42,8 @@ internal static class ActivityLog
 
     public static void WriteCheckpoint(SqliteConnection connection, PresenceCheckpoint checkpoint)
     {
-        using var transaction = connection.BeginTransaction();
-        using (var customer = Command(connection, transaction,
+        using var transaction = WriteTransaction.Begin(connection);
+        using (var customer = Command(connection,
                    """
                    INSERT INTO Customers (Id, FirstName, LastName, Email, Company) VALUES ($id, $first, $last, $email, $company)
                    ON CONFLICT(Id) DO UPDATE SET FirstName = $first, LastName = $last, Email = $email, Company = $company
@@ -52,7 +51,7 @@ internal static class ActivityLog
             foreach (var c in checkpoint.Customers)
                 Run(customer, ("$id", c.Id), ("$first", c.FirstName), ("$last", c.LastName), ("$email", c.Email), ("$company", c.Company));
 
-        using (var session = Command(connection, transaction,
+        using (var session = Command(connection,
                    """
                    INSERT INTO Sessions (SessionId, CustomerId, StartedAtMs, LastActivityMs, LastUrl, Store, UserAgent)
                    VALUES ($sid, $cid, $start, $last, $url, $store, $ua)
@@ -63,8 +62,8 @@ internal static class ActivityLog
                 Run(session, ("$sid", s.SessionId), ("$cid", s.CustomerId), ("$start", s.StartedAt.ToUnixTimeMilliseconds()),
                     ("$last", s.LastActivity.ToUnixTimeMilliseconds()), ("$url", s.LastUrl), ("$store", s.Store), ("$ua", s.UserAgent));
 
-        using (var clear = Command(connection, transaction, "DELETE FROM CartItems WHERE Owner = $owner"))
-        using (var line = Command(connection, transaction,
+        using (var clear = Command(connection, "DELETE FROM CartItems WHERE Owner = $owner"))
+        using (var line = Command(connection,
                    "INSERT INTO CartItems (Owner, Sku, Name, Qty) VALUES ($owner, $sku, $name, $qty)"))
             foreach (var cart in checkpoint.Carts)
             {
@@ -72,7 +71,7 @@ internal static class ActivityLog
                 foreach (var l in cart.Lines) Run(line, ("$owner", cart.Owner), ("$sku", l.Sku), ("$name", l.Name), ("$qty", l.Qty));
             }
 
-        using (var mark = Command(connection, transaction,
+        using (var mark = Command(connection,
                    "INSERT INTO Checkpoints (Id, Sequence) VALUES (1, $seq) ON CONFLICT(Id) DO UPDATE SET Sequence = $seq"))
             Run(mark, ("$seq", checkpoint.Sequence));
 
@@ -82,8 +81,8 @@ internal static class ActivityLog
     /// <summary>Rewrites the probe row in its own durable transaction: fails when the file cannot be written.</summary>
     public static void Probe(SqliteConnection connection, DateTimeOffset now)
     {
-        using var transaction = connection.BeginTransaction();
-        using (var probe = Command(connection, transaction,
+        using var transaction = WriteTransaction.Begin(connection);
+        using (var probe = Command(connection,
                    "INSERT INTO StorageProbes (Id, WrittenAtMs) VALUES (1, $at) ON CONFLICT(Id) DO UPDATE SET WrittenAtMs = $at"))
             Run(probe, ("$at", now.ToUnixTimeMilliseconds()));
         transaction.Commit();
@@ -95,21 +94,21 @@ internal static class ActivityLog
     /// </summary>
     public static RetentionResult DeleteExpired(SqliteConnection connection, RetentionBatch batch)
     {
-        using var transaction = connection.BeginTransaction();
+        using var transaction = WriteTransaction.Begin(connection);
         int sessions, events;
-        using (var carts = Command(connection, transaction,
+        using (var carts = Command(connection,
                    """
                    DELETE FROM CartItems WHERE Owner IN (
                      SELECT 's:' || SessionId FROM Sessions WHERE LastActivityMs < $before ORDER BY LastActivityMs LIMIT $size)
                    """))
             Run(carts, ("$before", batch.SessionsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
-        using (var stale = Command(connection, transaction,
+        using (var stale = Command(connection,
                    """
                    DELETE FROM Sessions WHERE SessionId IN (
                      SELECT SessionId FROM Sessions WHERE LastActivityMs < $before ORDER BY LastActivityMs LIMIT $size)
                    """))
             sessions = Run(stale, ("$before", batch.SessionsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
-        using (var old = Command(connection, transaction,
+        using (var old = Command(connection,
                    """
                    DELETE FROM ActivityEvents WHERE Sequence IN (
                      SELECT Sequence FROM ActivityEvents
@@ -121,10 +120,9 @@ internal static class ActivityLog
         return new RetentionResult(sessions, events);
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
     {
         var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = sql;
         return command;
     }

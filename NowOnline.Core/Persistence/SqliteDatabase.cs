@@ -8,14 +8,18 @@ namespace NowOnline.Core.Persistence;
 /// </summary>
 public sealed class SqliteDatabase
 {
-    public SqliteDatabase(string connectionString)
+    public SqliteDatabase(string connectionString, int minimumFreeMegabytes = 0)
     {
+        MinimumFreeBytes = minimumFreeMegabytes * 1024L * 1024L;
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(builder.DataSource))
             throw new InvalidOperationException("ConnectionStrings:NowOnline has no 'Data Source'.");
         if (builder.DataSource != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder)
             Directory.CreateDirectory(folder);
         builder.Pooling = true;
+        // Microsoft.Data.Sqlite retries a busy database for this long on top of busy_timeout (30 s by default):
+        // keep the single writer from stalling every request behind an outside lock.
+        builder.DefaultTimeout = 3;
         ConnectionString = builder.ToString();
         FilePath = builder.DataSource;
     }
@@ -24,6 +28,20 @@ public sealed class SqliteDatabase
 
     public string FilePath { get; }
 
+    /// <summary>Free space kept on the file's volume (<see cref="StorageOptions.MinimumFreeMegabytes"/>).</summary>
+    public long MinimumFreeBytes { get; }
+
+    /// <summary>Null when the file's volume has at least <see cref="MinimumFreeBytes"/> free, otherwise what is wrong.</summary>
+    public string? FreeSpaceProblem()
+    {
+        if (MinimumFreeBytes <= 0 || FilePath == ":memory:") return null;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(FilePath)) ?? ".";
+        var free = new DriveInfo(folder).AvailableFreeSpace;
+        return free >= MinimumFreeBytes
+            ? null
+            : $"The database's volume has {free / 1024} KiB free; at least {MinimumFreeBytes / (1024 * 1024)} MiB are kept free (Storage:MinimumFreeMegabytes).";
+    }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(ConnectionString);
@@ -31,7 +49,7 @@ public sealed class SqliteDatabase
         {
             await connection.OpenAsync(cancellationToken);
             await using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
+            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=3000;";
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }

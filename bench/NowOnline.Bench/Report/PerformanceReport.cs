@@ -1,0 +1,82 @@
+using System.Text;
+using NowOnline.Bench.Shared;
+
+namespace NowOnline.Bench.Report;
+
+/// <summary>Writes docs/performance.md from the figures of one run of the suite (bench + load + BenchmarkDotNet tables).</summary>
+public static class PerformanceReport
+{
+    public static void Write(string results, string output, string command, string notesFile)
+    {
+        var sets = new[] { "bench.json", "load.json" }.Select(f => FigureSet.Load(Path.Combine(results, f))).OfType<FigureSet>().ToList();
+        var md = new StringBuilder();
+        md.AppendLine("# Performance");
+        md.AppendLine();
+        md.AppendLine($"Generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC by `{command}` from the repository root. "
+            + "Do not edit by hand: run the command again (`bash bench/run.sh --quick` takes under two minutes, the full run longer).");
+        md.AppendLine();
+        md.AppendLine("## Machine");
+        md.AppendLine();
+        md.AppendLine("| | |");
+        md.AppendLine("|---|---|");
+        foreach (var (name, value) in MachineInfo.Describe()) md.AppendLine($"| {name} | {Escape(value)} |");
+        md.AppendLine();
+        md.AppendLine("> **Noise.** These 2 cores were shared with five other engineers' builds, test runs and browsers while this run "
+            + "took place, so absolute figures are noisy (tail latencies above all: a descheduled thread waits for a time slice). "
+            + "Every comparison runs both sides in the same process run, one after the other, on the same data.");
+        md.AppendLine();
+        md.AppendLine("## Figures against the targets");
+        md.AppendLine();
+        md.AppendLine("| scenario | measured | target | result |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (var set in sets)
+            foreach (var f in set.Figures)
+                md.AppendLine($"| {Escape(f.Scenario)} | {Escape(f.Measured)} | {Escape(f.Target)} | {(f.Pass is null ? "—" : f.Pass.Value ? "pass" : "**MISS**")} |");
+        md.AppendLine();
+        foreach (var set in sets)
+        {
+            md.AppendLine($"## How each figure was measured ({set.Tool}, {set.Mode} mode, {set.At:HH:mm} UTC)");
+            md.AppendLine();
+            foreach (var f in set.Figures) md.AppendLine($"- **{f.Scenario}**: {f.Detail}");
+            foreach (var note in set.Notes) md.AppendLine($"- {note}");
+            md.AppendLine();
+        }
+
+        var micro = Directory.Exists(Path.Combine(results, "bdn", "results"))
+            ? Directory.GetFiles(Path.Combine(results, "bdn", "results"), "*-report-github.md").Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (micro.Count > 0)
+        {
+            md.AppendLine("## Micro-benchmarks (BenchmarkDotNet 0.14.0, MemoryDiagnoser, in-process toolchain)");
+            md.AppendLine();
+            foreach (var file in micro)
+            {
+                md.AppendLine($"### {Path.GetFileNameWithoutExtension(file).Replace("-report-github", "").Split('.').Last()}");
+                md.AppendLine();
+                foreach (var line in File.ReadLines(file).Where(l => !l.StartsWith("```", StringComparison.Ordinal))) md.AppendLine(line);
+                md.AppendLine();
+            }
+        }
+
+        if (File.Exists(notesFile))
+        {
+            md.AppendLine(File.ReadAllText(notesFile).TrimEnd());
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Running it");
+        md.AppendLine();
+        md.AppendLine("```bash");
+        md.AppendLine("bash bench/run.sh --quick   # under two minutes: smaller rounds, BenchmarkDotNet dry jobs");
+        md.AppendLine("bash bench/run.sh           # the full run: longer rounds, BenchmarkDotNet short runs");
+        md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine("The script builds `bench/NowOnline.Bench` and `bench/NowOnline.Load` in Release, runs the in-process scenarios, the "
+            + "BenchmarkDotNet classes, the HTTP load tool (NowOnline and the classic baseline started on 127.0.0.1, bounded in "
+            + "requests and time) with the Chromium measurement, then writes this file. Raw results are left in `bench/results/` (not committed).");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        File.WriteAllText(output, md.ToString());
+    }
+
+    private static string Escape(string text) => text.Replace("|", "\\|").Replace("\n", " ");
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using ActivityEvent = NowOnline.Core.Presence.ActivityEvent;
+using NowOnline.Bench.Shared;
+using NowOnline.Bench.Support;
+
+namespace NowOnline.Bench.Scenarios;
+
+/// <summary>One grid query (filter + sort + page of 50) over 100,000 online sessions, against the classic SQL grid over the same rows.</summary>
+public static class QueryScenario
+{
+    public static IEnumerable<Figure> Run(bool quick, string folder)
+    {
+        const int sessions = 100_000;
+        var now = Workload.Start.AddMinutes(10);
+        var clock = new BenchClock(now);
+        var tracker = Workload.NewTracker(clock);
+        var shop = new Workload(sessions);
+        shop.Populate(tracker, now, TimeSpan.FromMinutes(9));
+
+        using var classic = new ClassicStore(Path.Combine(folder, "classic-query.db"));
+        classic.Seed(Enumerable.Range(0, sessions).Select(i => Workload.Arrival(i, now - TimeSpan.FromMinutes(9) * (1 - (double)i / sessions))));
+        var onlineSince = clock.GetUtcNow().AddMinutes(-15);
+
+        var oursPerShape = quick ? 60 : 400;
+        var classicPerShape = quick ? 8 : 40;
+        foreach (var q in GridQueries.All)
+        {
+            for (var i = 0; i < 5; i++) tracker.Query(q.Ours);
+            q.RunClassic(classic, onlineSince);
+        }
+
+        var ours = new Latency();
+        var cpuTime = new Latency();
+        Measure.SettledHeap();
+        var theirs = new Latency();
+        var shapes = new List<string>();
+        foreach (var q in GridQueries.All)
+        {
+            var mine = new Latency();
+            int total = 0;
+            for (var i = 0; i < oursPerShape; i++)
+            {
+                var cpuBefore = CpuTime.Thread();
+                var started = Stopwatch.GetTimestamp();
+                total = tracker.Query(q.Ours).Total;
+                mine.Record(Stopwatch.GetTimestamp() - started);
+                if (CpuTime.Thread() - cpuBefore is { } cpu) cpuTime.Record(cpu.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            }
+
+            var other = new Latency();
+            long classicTotal = 0;
+            for (var i = 0; i < classicPerShape; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                classicTotal = q.RunClassic(classic, onlineSince).Total;
+                other.Record(Stopwatch.GetTimestamp() - started);
+            }
+
+            ours.Merge(mine);
+            theirs.Merge(other);
+            shapes.Add($"\"{q.Name}\": {total:N0} matches, p50 {mine.Ms(50):0.##} ms (SQL: {classicTotal:N0} matches, p50 {other.Ms(50):0.##} ms)");
+            Measure.Log($"query: {shapes[^1]}");
+        }
+
+        var p50 = ours.Ms(50);
+        var p99 = ours.Ms(99);
+        yield return new Figure("One grid query (filter + sort + page of 50) over 100,000 online sessions",
+            $"p50 {p50:0.##} ms, p99 {p99:0.##} ms", "p50 <= 5 ms, p99 <= 20 ms", p50 <= 5 && p99 <= 20,
+            ours.Summary() + $"; CPU time of the querying thread per query: p50 {cpuTime.Ms(50):0.##} ms, p99 {cpuTime.Ms(99):0.##} ms; views: " + string.Join("; ", shapes));
+        yield return new Figure("Baseline: the same grid views as SQL (COUNT + ORDER BY ... LIMIT 50) over the same 100,000 rows in SQLite",
+            $"p50 {theirs.Ms(50):0.##} ms, p99 {theirs.Ms(99):0.##} ms", "measured in the same run", null,
+            $"{theirs.Summary()}; NowOnline is {theirs.Ms(50) / p50:0.#}x faster at p50, {theirs.Ms(99) / p99:0.#}x at p99");
+    }
+}

@@ -38,13 +38,14 @@ public static class BrowserProbe
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 900 } });
         page.SetDefaultTimeout(20_000);
         await page.GotoAsync(new Uri(app, "/customers/online").ToString());
-        if (page.Url.Contains("/login", StringComparison.OrdinalIgnoreCase))
+        if (new Uri(page.Url).AbsolutePath == "/login")
         {
-            // Sign in when the grid sits behind the admin login.
-            await page.Locator("input[type=email], input[name*=mail i]").First.FillAsync(adminEmail);
-            await page.Locator("input[type=password]").First.FillAsync(adminPassword);
-            await page.Locator("button[type=submit], input[type=submit]").First.ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("/customers/online", StringComparison.Ordinal));
+            // The grid sits behind the admin sign-in (same page object steps as the browser tests).
+            await page.Locator("[data-testid='login-card'][data-ready='true']").WaitForAsync();
+            await page.GetByTestId("login-email").FillAsync(adminEmail);
+            await page.GetByTestId("login-password").FillAsync(adminPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/login");
         }
 
         await page.Locator("[data-testid='live-state'][data-state='live']").WaitForAsync();

@@ -14,12 +14,7 @@ public static class NowOnlineApp
     /// <summary>Builds the app, migrates the database and restores the online list; the caller runs it.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ApplicationName = typeof(NowOnlineApp).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
+        var builder = CreateBuilder(args);
         builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
 
@@ -42,4 +37,12 @@ public static class NowOnlineApp
 
         return app;
     }
+
+    /// <summary>The builder with the app's configuration sources (appsettings.json next to the binary, environment, args).</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        ApplicationName = typeof(NowOnlineApp).Assembly.GetName().Name,
+        ContentRootPath = AppContext.BaseDirectory,
+    });
 }

@@ -1,6 +1,8 @@
 using NowOnline.Web;
 using NowOnline.Web.Security;
 
+if (AdminCommand.IsCommand(args)) return await AdminCommand.RunAsync(args, AdminConsole.System);
+
 try
 {
     var app = await NowOnlineApp.BuildAsync(args);

@@ -19,6 +19,7 @@ public static class DependencyInjection
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyValidator>();
         services.AddNowOnlineSecurity();
+        services.AddActivityRateLimit();
 
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
 
@@ -29,11 +30,18 @@ public static class DependencyInjection
 
     public static WebApplication UseNowOnlineWeb(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler();
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler();
+            app.UseHsts();
+        }
+
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

@@ -14,6 +14,9 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string StorefrontRole = "storefront";
 
+    /// <summary>A short, non-reversible id of the presented key: the rate-limit partition, safe to log.</summary>
+    public const string KeyIdClaim = "nowonline:key";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var presented))
@@ -21,7 +24,12 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!keys.IsValid(presented.ToString()))
             return Task.FromResult(AuthenticateResult.Fail("The X-Api-Key is not valid."));
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "storefront"), new Claim(ClaimTypes.Role, StorefrontRole)], Scheme.Name);
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, "storefront"),
+            new Claim(ClaimTypes.Role, StorefrontRole),
+            new Claim(KeyIdClaim, ApiKeyValidator.KeyId(presented.ToString())),
+        ], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 

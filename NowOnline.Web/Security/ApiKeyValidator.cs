@@ -37,5 +37,8 @@ public sealed class ApiKeyValidator
         return match;
     }
 
+    /// <summary>First 8 bytes of the key's SHA-256, in hex: tells keys apart without revealing them.</summary>
+    public static string KeyId(string key) => Convert.ToHexString(Hash(key), 0, 8).ToLowerInvariant();
+
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -17,6 +17,7 @@ public static class ActivityApi
     {
         app.MapPost("/api/activity", PostActivity)
             .RequireAuthorization(ApiKeyDefaults.StorefrontPolicy)
+            .RequireRateLimiting(ActivityRateLimit.Policy)
             .WithName("PostActivity")
             .WithSummary("Stores one event or an all-or-nothing batch, then applies it to the online list.")
             .WithTags("Activity");

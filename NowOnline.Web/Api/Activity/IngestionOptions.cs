@@ -20,4 +20,12 @@ public sealed class IngestionOptions
     /// <summary>Largest accepted request body, in bytes.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Requests each storefront key may make to POST /api/activity per window; more get 429 with Retry-After.</summary>
+    [Range(1, 10_000_000)]
+    public int RateLimitPermits { get; set; } = 6000;
+
+    /// <summary>Length of the rate-limit window, in seconds.</summary>
+    [Range(1, 3600)]
+    public int RateLimitWindowSeconds { get; set; } = 60;
 }

@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.Playwright;
+using NowOnline.Tests.Support;
+using NowOnline.Web.Security;
+using static Microsoft.Playwright.Assertions;
+
+namespace NowOnline.Tests.Browser;
+
+/// <summary>Hostile values render as text, and the pages work under the Content-Security-Policy.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SafeOutputTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private TestApp _app = default!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Customer_named_with_markup_shows_as_text_and_runs_nothing()
+    {
+        var grid = new OnlineGridPage(await browser.NewPageAsync(), _app.BaseAddress);
+        var dialogs = new List<string>();
+        grid.Page.Dialog += (_, dialog) =>
+        {
+            dialogs.Add(dialog.Message);
+            _ = dialog.DismissAsync();
+        };
+        await grid.OpenAsync();
+
+        var response = await _app.Storefront().PostEventAsync(new
+        {
+            type = "login", sessionId = "xss-1",
+            customer = new
+            {
+                id = 666, firstName = "<img src=x onerror=alert(1)>", lastName = "<script>alert(2)</script>",
+                email = "evil@example.com", company = "\"><svg onload=alert(3)>",
+            },
+            url = "https://shop.example/search?q=<script>alert(4)</script>",
+            store = "<b>bold</b>",
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var row = grid.Row("c:666");
+        await Expect(row).ToContainTextAsync("<img src=x onerror=alert(1)>");
+        await Expect(row).ToContainTextAsync("<script>alert(2)</script>");
+        await Expect(row).ToContainTextAsync("\"><svg onload=alert(3)>");
+        await Expect(row).ToContainTextAsync("<b>bold</b>");
+        await Expect(row.Locator("img, script, svg, b")).ToHaveCountAsync(0);
+        await grid.Page.WaitForTimeoutAsync(500); // an onerror handler would have fired by now
+        Assert.Empty(dialogs);
+        await grid.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "nowonline-xss.png") });
+    }
+
+    [Fact]
+    public async Task Sign_in_and_the_live_grid_work_under_the_content_security_policy()
+    {
+        var page = await browser.NewPageAsync();
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Add(message.Text);
+        };
+        var grid = new OnlineGridPage(page, _app.BaseAddress);
+
+        var first = await page.GotoAsync(new Uri(_app.BaseAddress, "/login").ToString());
+        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, await first!.HeaderValueAsync("content-security-policy"));
+        await grid.OpenAsync();
+        await _app.Storefront().PostEventAsync(new { type = "cart_add", sessionId = "csp-1", item = new { sku = "A", qty = 1 } });
+        await Expect(grid.Row("v:csp-1")).ToBeVisibleAsync();
+
+        Assert.Empty(violations);
+    }
+}

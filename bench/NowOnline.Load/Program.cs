@@ -49,6 +49,7 @@ try
             $"--ConnectionStrings:NowOnline=Data Source={Path.Combine(folder, "nowonline.db")}",
             $"--Ingestion:ApiKeys:0={apiKey}", "--Simulator:Enabled=false", "--Logging:LogLevel:Default=Warning",
             $"--Admin:Email={adminEmail}", $"--Admin:Password={adminPassword}",
+            "--Ingestion:RateLimitPermits=10000000", // the per-key limit guards production, not a load run
         ]);
         await app.StartAsync();
         ours = new Uri($"http://127.0.0.1:{port}");

@@ -12,7 +12,10 @@ internal static class PresenceStateLoader
     {
         var now = tracker.Clock.GetUtcNow();
         var checkpoint = await ScalarAsync(connection, "SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints", cancellationToken);
-        var sessionHorizon = now.AddMinutes(-options.SessionRetentionMinutes).ToUnixTimeMilliseconds();
+        // Never shorter than the interval (loaded from settings just before): an online session is always restored.
+        var keepSessions = TimeSpan.FromMinutes(options.SessionRetentionMinutes);
+        if (tracker.Interval > keepSessions) keepSessions = tracker.Interval;
+        var sessionHorizon = (now - keepSessions).ToUnixTimeMilliseconds();
         var eventHorizon = now.AddMinutes(-options.EventIdRetentionMinutes).ToUnixTimeMilliseconds();
 
         var customers = await ReadAsync(connection, "SELECT Id, FirstName, LastName, Email, Company FROM Customers",

@@ -115,4 +115,18 @@ public sealed class DurabilityTests
         Assert.False(tracker.GetSession("s-early")?.Online);
         Assert.Equal("WB-01", Assert.Single(tracker.GetCart(42)).Sku); // the cart is kept for the next login
     }
+
+    [Fact]
+    public async Task Online_session_is_restored_even_when_session_retention_is_shorter_than_the_interval()
+    {
+        var clock = new FakeClock(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Presence:SessionRetentionMinutes"] = "1" }, clock: clock);
+        await ReplyAsync(await app.Storefront().PostEventAsync(CartAdd("e-1", "v-1", "WB-01")));
+        await app.StopAsync();
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await app.StartAsync();
+
+        Assert.True(app.Services.GetRequiredService<PresenceTracker>().GetSession("v-1")?.Online);
+    }
 }

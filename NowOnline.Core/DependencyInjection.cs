@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<SettingsService>();
+        services.AddSingleton<SessionTimeline>();
         services.AddSingleton<ActivityIngestor>();
         services.AddHostedService(sp => sp.GetRequiredService<ActivityIngestor>());
         services.AddHostedService<ExpiryWorker>();

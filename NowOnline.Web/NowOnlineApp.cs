@@ -25,6 +25,7 @@ public static class NowOnlineApp
         app.UseNowOnlineWeb();
         app.MapActivityApi();
         app.MapOnlineApi();
+        app.MapOnlineExport();
         app.MapSettingsApi();
         app.MapHealthApi();
         app.MapAccountEndpoints();

@@ -31,10 +31,21 @@ public sealed record OnlineQuery
     public string? Store { get; init; }
     public DateTimeOffset? ActivityFrom { get; init; }
     public DateTimeOffset? ActivityTo { get; init; }
+
+    /// <summary>A sliding "last N minutes" window, resolved against the clock each time the query runs.</summary>
+    public TimeSpan? ActivityWithin { get; init; }
     public OnlineSortField Sort { get; init; } = OnlineSortField.LastActivity;
     public bool Descending { get; init; } = true;
     public int Skip { get; init; }
     public int Take { get; init; } = DefaultTake;
+
+    /// <summary>The query with <see cref="ActivityWithin"/> turned into a fixed lower bound at <paramref name="now"/>.</summary>
+    public OnlineQuery At(DateTimeOffset now)
+    {
+        if (ActivityWithin is not { } within) return this;
+        var from = now - within;
+        return this with { ActivityWithin = null, ActivityFrom = ActivityFrom is { } f && f > from ? f : from };
+    }
 
     public bool Matches(OnlineRow row) =>
         (Type is null || row.Type == Type)

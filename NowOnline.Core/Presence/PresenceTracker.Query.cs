@@ -5,6 +5,7 @@ public sealed partial class PresenceTracker
 {
     public OnlinePage Query(OnlineQuery query)
     {
+        query = query.At(_clock.GetUtcNow());
         var skip = Math.Max(0, query.Skip);
         var take = Math.Clamp(query.Take, 0, OnlineQuery.MaxTake);
         var comparer = new OnlineRowComparer(query.Sort, query.Descending);
@@ -37,6 +38,7 @@ public sealed partial class PresenceTracker
     /// <summary>Every row that matches, in order: for exports. Unpaged by design; callers stream it out.</summary>
     public IReadOnlyList<OnlineRow> QueryAll(OnlineQuery query)
     {
+        query = query.At(_clock.GetUtcNow());
         List<OnlineRow> matches;
         lock (_gate) matches = _rows.Values.Where(query.Matches).ToList();
         matches.Sort(new OnlineRowComparer(query.Sort, query.Descending));

@@ -9,11 +9,51 @@ public sealed class OnlineGridPage(IPage page, Uri baseAddress)
 
     public ILocator Count => page.GetByTestId("online-count");
 
+    public ILocator LiveState => page.GetByTestId("live-state");
+
+    public ILocator PauseToggle => page.GetByTestId("pause-toggle");
+
     public ILocator Rows => page.Locator(".online-grid tbody tr[data-key]");
 
     public ILocator Row(string key) => page.Locator($".online-grid tbody tr[data-key='{key}']");
 
     public ILocator LastActivity(string key) => Row(key).Locator(".last-activity");
+
+    public ILocator Search => page.GetByTestId("search");
+
+    public ILocator TypeSelect => page.GetByTestId("filter-type");
+
+    public ILocator FiltersToggle => page.GetByTestId("filters-toggle");
+
+    public ILocator FilterPanel => page.GetByTestId("filter-panel");
+
+    /// <summary>A column filter of the filter panel: idFrom, idTo, firstName, lastName, email, company, lastUrl, store, activityFrom, activityTo.</summary>
+    public ILocator Filter(string name) => page.GetByTestId($"filter-{name}");
+
+    public ILocator QuickPick(int minutes) => page.GetByTestId($"within-{minutes}");
+
+    public ILocator ClearFilters => page.GetByTestId("clear-filters");
+
+    public ILocator Chips => page.GetByTestId("chip");
+
+    public ILocator Chip(string name) => page.Locator($"[data-testid='chip'][data-filter='{name}']");
+
+    public ILocator NoMatch => page.GetByTestId("no-match");
+
+    public ILocator EmptyState => page.GetByTestId("empty-state");
+
+    public ILocator ColumnTitles => page.Locator(".online-grid thead th .rz-column-title");
+
+    public ILocator Header(string title) =>
+        page.Locator(".online-grid thead th").Filter(new() { Has = page.Locator(".rz-column-title", new() { HasTextString = title }) });
+
+    public ILocator PagingSummary => page.Locator(".online-grid .rz-pager-summary");
+
+    public ILocator ExportLink => page.GetByTestId("export-csv");
+
+    public ILocator ColumnsToggle => page.GetByTestId("columns-toggle");
+
+    public ILocator DetailPanel => page.GetByTestId("detail-panel");
 
     /// <summary>
     /// Opens the grid and waits until the live connection is up (the circuit is interactive). When the page lands on
@@ -25,5 +65,37 @@ public sealed class OnlineGridPage(IPage page, Uri baseAddress)
         if (new Uri(page.Url).AbsolutePath == "/login")
             await new LoginPage(page).SignInAsync(Support.TestApp.AdminEmail, Support.TestApp.AdminPassword);
         await page.Locator("[data-testid='live-state'][data-state='live']").WaitForAsync();
+    }
+
+    /// <summary>The keys of the visible rows, top to bottom.</summary>
+    public async Task<IReadOnlyList<string>> RowKeysAsync() =>
+        (await Rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.key)")).ToList();
+
+    /// <summary>Types into a text filter of the panel (opening it if needed) and leaves the field, which applies it.</summary>
+    public async Task SetFilterAsync(string name, string value)
+    {
+        if (!await FilterPanel.IsVisibleAsync()) await FiltersToggle.ClickAsync();
+        await Filter(name).FillAsync(value);
+        await Filter(name).DispatchEventAsync("change");
+    }
+
+    public async Task SelectTypeAsync(string label) => await TypeSelect.SelectOptionAsync(new SelectOptionValue { Label = label });
+
+    public async Task GoToPageAsync(int number) =>
+        await page.Locator(".online-grid .rz-pager-page").GetByText(number.ToString(), new() { Exact = true }).ClickAsync();
+
+    public async Task SetPageSizeAsync(int size)
+    {
+        await page.Locator(".online-grid .rz-pager .rz-dropdown").ClickAsync();
+        await page.Locator(".rz-dropdown-panel .rz-dropdown-item").GetByText(size.ToString(), new() { Exact = true }).ClickAsync();
+    }
+
+    /// <summary>The query string the page shows now, parsed.</summary>
+    public IReadOnlyDictionary<string, string> UrlQuery()
+    {
+        var query = new Uri(page.Url).Query.TrimStart('?');
+        return query.Length == 0
+            ? new Dictionary<string, string>()
+            : query.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p.Length > 1 ? p[1] : ""));
     }
 }

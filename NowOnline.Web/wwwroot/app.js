@@ -1,3 +1,33 @@
 window.nowOnline = {
   timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
+
+  storage: {
+    get: (key) => { try { return window.localStorage.getItem(key); } catch { return null; } },
+    set: (key, value) => { try { window.localStorage.setItem(key, value); } catch { /* storage full or blocked */ } },
+  },
+
+  // Blazor toggles classes on #components-reconnect-modal while the circuit is down. Mirror that on the grid's
+  // live indicator (the server cannot update the page while it is unreachable) and tell the grid when it is back.
+  watchConnection: (grid) => {
+    const modal = document.getElementById('components-reconnect-modal');
+    if (!modal || modal.dataset.watched) return;
+    modal.dataset.watched = 'true';
+    const indicator = () => document.querySelector('[data-testid="live-state"]');
+    let saved = null;
+    new MutationObserver(() => {
+      const el = indicator();
+      const down = modal.classList.contains('components-reconnect-show');
+      const failed = modal.classList.contains('components-reconnect-failed') || modal.classList.contains('components-reconnect-rejected');
+      if ((down || failed) && el) {
+        if (!saved) saved = { state: el.dataset.state, text: el.textContent, cls: el.className };
+        el.dataset.state = failed ? 'offline' : 'reconnecting';
+        el.textContent = failed ? 'Offline' : 'Reconnecting…';
+        el.className = 'live-state live-state-' + el.dataset.state;
+      } else if (modal.classList.contains('components-reconnect-hide') && saved) {
+        if (el) { el.dataset.state = saved.state; el.textContent = saved.text; el.className = saved.cls; }
+        saved = null;
+        grid.invokeMethodAsync('OnReconnectedAsync').catch(() => {});
+      }
+    }).observe(modal, { attributes: true, attributeFilter: ['class'] });
+  },
 };

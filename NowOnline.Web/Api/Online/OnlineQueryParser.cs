@@ -10,6 +10,7 @@ public static class OnlineQueryParser
 {
     public const int ApiDefaultTake = 50;
     public const int MaxFilterLength = 255;
+    public const int MaxActivityWithinMinutes = 24 * 60;
 
     private static readonly Dictionary<string, OnlineSortField> SortFields = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -95,11 +96,24 @@ public static class OnlineQueryParser
             Store = Text("store"),
             ActivityFrom = Time("activityFrom"),
             ActivityTo = Time("activityTo"),
+            ActivityWithin = Long("activityWithin", 1) is { } minutes
+                ? minutes <= MaxActivityWithinMinutes
+                    ? TimeSpan.FromMinutes(minutes)
+                    : Fail<TimeSpan?>(errors, "activityWithin", $"The activityWithin must be at most {MaxActivityWithinMinutes} minutes.")
+                : null,
             Sort = sort,
             Descending = descending,
             Skip = (int)Math.Min(skip, int.MaxValue),
             Take = (int)Math.Min(take, OnlineQuery.MaxTake),
         };
+        if (query.IdFrom > query.IdTo) errors.Add("idTo", "The idTo must not be less than idFrom.");
+        if (query.ActivityFrom > query.ActivityTo) errors.Add("activityTo", "The activityTo must not be before activityFrom.");
         return (query, errors);
+    }
+
+    private static T? Fail<T>(ValidationErrors errors, string name, string message)
+    {
+        errors.Add(name, message);
+        return default;
     }
 }

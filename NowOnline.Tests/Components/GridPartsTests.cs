@@ -1,0 +1,72 @@
+using NowOnline.Web.Components.Grid;
+
+namespace NowOnline.Tests.Components;
+
+public sealed class GridPartsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(0, "just now")]
+    [InlineData(30, "just now")]
+    [InlineData(60, "1 min ago")]
+    [InlineData(120, "2 min ago")]
+    [InlineData(14 * 60 + 50, "15 min ago")]
+    [InlineData(3 * 3600 + 10, "3 h ago")]
+    [InlineData(-20, "just now")]
+    public void Relative_time_reads_like_a_person_would_say_it(int secondsAgo, string expected)
+    {
+        Assert.Equal(expected, RelativeTime.Ago(Now.AddSeconds(-secondsAgo), Now));
+    }
+
+    [Fact]
+    public void Column_layout_survives_storage()
+    {
+        var layout = GridColumns.Default.Toggle("email").Move("company", -3);
+
+        var restored = GridColumns.FromJson(layout.ToJson());
+
+        Assert.Equal(layout.Columns, restored.Columns);
+        Assert.False(restored.IsVisible("email"));
+        Assert.Equal(4, restored.OrderOf("company"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("{\"a\":1}")]
+    [InlineData("[{\"Key\":\"shoeSize\",\"Visible\":true}]")]
+    [InlineData("[{\"Key\":\"id\",\"Visible\":false},{\"Key\":\"firstName\",\"Visible\":false},{\"Key\":\"lastName\",\"Visible\":false},{\"Key\":\"email\",\"Visible\":false},{\"Key\":\"lastActivity\",\"Visible\":false},{\"Key\":\"type\",\"Visible\":false},{\"Key\":\"lastUrl\",\"Visible\":false},{\"Key\":\"company\",\"Visible\":false},{\"Key\":\"store\",\"Visible\":false}]")]
+    public void Unreadable_or_empty_stored_layout_falls_back_to_all_columns(string? json)
+    {
+        Assert.Equal(GridColumns.Default.Columns, GridColumns.FromJson(json).Columns);
+    }
+
+    [Fact]
+    public void Stored_layout_missing_a_column_gets_it_back_at_the_end()
+    {
+        var restored = GridColumns.FromJson("[{\"Key\":\"store\",\"Visible\":true},{\"Key\":\"id\",\"Visible\":false}]");
+
+        Assert.Equal(["store", "id", "firstName", "lastName", "email", "lastActivity", "type", "lastUrl", "company"], restored.Columns.Select(c => c.Key));
+        Assert.False(restored.IsVisible("id"));
+    }
+
+    [Fact]
+    public void The_last_visible_column_cannot_be_hidden()
+    {
+        var one = GridColumns.Default;
+        foreach (var column in GridColumns.Default.Columns.Skip(1)) one = one.Toggle(column.Key);
+
+        Assert.Same(one, one.Toggle("id"));
+    }
+
+    [Theory]
+    [InlineData("https://shop.example/checkout/cart", "/checkout/cart")]
+    [InlineData("https://shop.example/", "shop.example")]
+    [InlineData("https://shop.example/search?q=red%20shoes#top", "/search?q=red shoes#top")]
+    public void Last_url_shows_the_path_of_the_page(string url, string expected)
+    {
+        Assert.Equal(expected, LastUrlLink.Display(new Uri(url)));
+    }
+}

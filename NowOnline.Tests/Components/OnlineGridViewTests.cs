@@ -1,0 +1,92 @@
+using Bunit;
+using Bunit.TestDoubles;
+using NowOnline.Core.Presence;
+using NowOnline.Tests.Support;
+using NowOnline.Web.Components.Grid;
+using Radzen;
+using static NowOnline.Tests.Support.Events;
+
+namespace NowOnline.Tests.Components;
+
+/// <summary>The grid's view (filters, sort, page) and its URL, rendered with bunit.</summary>
+public sealed class OnlineGridViewTests : TestContext
+{
+    private readonly PresenceTracker _tracker;
+
+    public OnlineGridViewTests()
+    {
+        _tracker = TrackerFactory.Create(TimeProvider.System);
+        Services.AddSingleton(_tracker);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddRadzenComponents();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    private FakeNavigationManager Navigation => Services.GetRequiredService<FakeNavigationManager>();
+
+    [Fact]
+    public void Grid_opens_with_the_view_in_the_url()
+    {
+        _tracker.Apply([Login("s-1", Now), Login("s-2", Now, Grace), CartAdd("v-1", Now)]);
+        Navigation.NavigateTo("/customers/online?type=Customer&sort=lastName:asc");
+
+        var grid = RenderComponent<OnlineGrid>();
+
+        Assert.Equal(["c:43", "c:42"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
+        Assert.Equal("Customer", grid.Find("[data-testid=filter-type]").GetAttribute("value"));
+        Assert.Contains("Type: Customer", grid.Find("[data-testid=chip]").TextContent);
+    }
+
+    [Fact]
+    public void Changing_a_filter_puts_it_in_the_url_and_keeps_the_sort()
+    {
+        _tracker.Apply([Login("s-1", Now), CartAdd("v-1", Now)]);
+        Navigation.NavigateTo("/customers/online?sort=email:asc");
+        var grid = RenderComponent<OnlineGrid>();
+
+        grid.Find("[data-testid=filter-type]").Change("Visitor");
+
+        grid.WaitForAssertion(() => Assert.EndsWith("/customers/online?type=Visitor&sort=email%3Aasc", Navigation.Uri));
+        Assert.Equal(["v:v-1"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
+    }
+
+    [Fact]
+    public void Filters_that_match_nothing_say_so_rather_than_nobody_online()
+    {
+        _tracker.Apply([CartAdd("v-1", Now)]);
+        Navigation.NavigateTo("/customers/online?type=Customer");
+
+        var grid = RenderComponent<OnlineGrid>();
+
+        Assert.Contains("No rows match your filters", grid.Find("[data-testid=no-match]").TextContent);
+        Assert.Empty(grid.FindAll("[data-testid=empty-state]"));
+    }
+
+    [Fact]
+    public void Export_link_carries_the_view_without_paging()
+    {
+        Navigation.NavigateTo("/customers/online?store=fr&sort=id:asc&take=50&skip=100");
+
+        var grid = RenderComponent<OnlineGrid>();
+
+        Assert.Equal("customers/online/export.csv?store=fr&sort=id%3Aasc", grid.Find("[data-testid=export-csv]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Pause_holds_the_page_until_resumed()
+    {
+        var grid = RenderComponent<OnlineGrid>();
+        grid.Find("[data-testid=pause-toggle]").Click();
+        Assert.Equal("paused", grid.Find("[data-testid=live-state]").GetAttribute("data-state"));
+
+        _tracker.Apply([Login("s-1", Now)]);
+        Thread.Sleep(OnlineGrid.RefreshInterval * 4);
+        Assert.Empty(grid.FindAll("tr[data-key]"));
+        grid.Find("[data-testid=pause-toggle]").Click();
+
+        grid.WaitForAssertion(() => Assert.Single(grid.FindAll("tr[data-key='c:42']")));
+        Assert.Equal("live", grid.Find("[data-testid=live-state]").GetAttribute("data-state"));
+    }
+}

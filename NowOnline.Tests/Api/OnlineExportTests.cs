@@ -25,7 +25,7 @@ public sealed class OnlineExportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(events.Take(1000).ToArray())).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(events.Skip(1000).ToArray())).StatusCode);
 
-        var response = await _app.Anonymous().GetAsync(OnlineExportApi.Path + "?type=Visitor&take=5&skip=100");
+        var response = await (await _app.AdminClientAsync()).GetAsync(OnlineExportApi.Path + "?type=Visitor&take=5&skip=100");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
@@ -35,6 +35,20 @@ public sealed class OnlineExportTests : IAsyncLifetime
         Assert.Equal(Encoding.UTF8.Preamble.ToArray(), bytes[..3]);
         // Paging parameters do not cut an export short: it is the whole view.
         Assert.Equal(1201, Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Export_is_for_signed_in_admins_only()
+    {
+        var anonymous = await _app.CookieClient().GetAsync(OnlineExportApi.Path);
+        var withKey = _app.CookieClient();
+        withKey.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
+        var storefront = await withKey.GetAsync(OnlineExportApi.Path);
+
+        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, storefront.StatusCode);
+        Assert.DoesNotContain("ID,First Name", await anonymous.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("ID,First Name", await storefront.Content.ReadAsStringAsync());
     }
 
     [Theory]
@@ -49,7 +63,7 @@ public sealed class OnlineExportTests : IAsyncLifetime
     [InlineData("?email=%00", "email")]
     public async Task Bad_export_query_is_refused_naming_the_parameter(string query, string parameter)
     {
-        var response = await _app.Anonymous().GetAsync(OnlineExportApi.Path + query);
+        var response = await (await _app.AdminClientAsync()).GetAsync(OnlineExportApi.Path + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(parameter, out _));
@@ -58,7 +72,7 @@ public sealed class OnlineExportTests : IAsyncLifetime
     [Fact]
     public async Task Huge_filter_value_is_refused()
     {
-        var response = await _app.Anonymous().GetAsync(OnlineExportApi.Path + "?search=" + new string('x', 5000));
+        var response = await (await _app.AdminClientAsync()).GetAsync(OnlineExportApi.Path + "?search=" + new string('x', 5000));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

@@ -5,6 +5,7 @@ using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using NowOnline.Core.Presence;
+using NowOnline.Web.Security;
 
 namespace NowOnline.Web.Api.Online;
 
@@ -20,6 +21,7 @@ public static class OnlineExportApi
     public static IEndpointRouteBuilder MapOnlineExport(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, Export)
+            .RequireAuthorization(SecurityPolicies.Admin)
             .WithName("ExportOnline")
             .WithSummary("Downloads the filtered and sorted online list as CSV (all pages).")
             .WithTags("Online");

@@ -31,6 +31,15 @@ public sealed partial class ActivityIngestor
 
         long lastSequence = 0;
         var toApply = toStore;
+        if (toStore.Count > 0 && _faulted)
+        {
+            // Fail fast while storage is down instead of making every request wait for the busy timeout;
+            // the writer's probe (every second) decides when commits are tried again.
+            var down = StorageDown();
+            foreach (var batch in group) batch.Completion.TrySetException(down);
+            return;
+        }
+
         if (toStore.Count > 0)
         {
             long[] sequences;
@@ -42,7 +51,7 @@ public sealed partial class ActivityIngestor
             }
             catch (Exception ex)
             {
-                MarkStorageFaulted();
+                MarkStorageFaulted(ex);
                 LogStorageFailure(logger, toStore.Count, ex);
                 var failure = new StorageUnavailableException("The activity store cannot be written right now.", ex);
                 foreach (var batch in group) batch.Completion.TrySetException(failure);
@@ -95,7 +104,7 @@ public sealed partial class ActivityIngestor
         catch (Exception ex)
         {
             tracker.ReturnCheckpoint(checkpoint);
-            MarkStorageFaulted();
+            MarkStorageFaulted(ex);
             LogCheckpointFailure(logger, ex);
             return ex;
         }

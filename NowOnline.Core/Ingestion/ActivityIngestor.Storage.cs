@@ -8,6 +8,7 @@ public sealed partial class ActivityIngestor
 {
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(1);
     private volatile bool _faulted;
+    private Exception? _lastFault;
     private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
     private DateTimeOffset _lastProbe = DateTimeOffset.MinValue;
     private long _freeSpaceCheckedAt;
@@ -37,9 +38,12 @@ public sealed partial class ActivityIngestor
 
     private void Maintain()
     {
-        TryCheckpoint();
+        if (!_faulted) TryCheckpoint();
         ProbeIfFaulted();
     }
+
+    private StorageUnavailableException StorageDown() =>
+        new("The activity store cannot be written right now.", _lastFault ?? new IOException("The last write failed."));
 
     /// <summary>While faulted the writer retries by itself, so the service recovers without traffic or health checks.</summary>
     private void ProbeIfFaulted()
@@ -60,7 +64,7 @@ public sealed partial class ActivityIngestor
         }
         catch (Exception ex)
         {
-            MarkStorageFaulted();
+            MarkStorageFaulted(ex);
             return ex.Message;
         }
     }
@@ -83,7 +87,7 @@ public sealed partial class ActivityIngestor
                 }
                 catch (Exception ex)
                 {
-                    MarkStorageFaulted();
+                    MarkStorageFaulted(ex);
                     retention.Completion.TrySetException(new StorageUnavailableException("Retention could not delete old rows.", ex));
                 }
 
@@ -109,8 +113,9 @@ public sealed partial class ActivityIngestor
         _lastWrite = clock.GetUtcNow();
     }
 
-    private void MarkStorageFaulted()
+    private void MarkStorageFaulted(Exception cause)
     {
+        _lastFault = cause;
         _faulted = true;
         // A fresh connection next time: the old one may hold a broken file handle or a half-open transaction.
         DropConnection();

@@ -30,7 +30,15 @@ public sealed partial class ActivityIngestor(
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
     {
         var batch = new EventBatch(events);
-        await _queue.Writer.WriteAsync(batch, cancellationToken);
+        try
+        {
+            await _queue.Writer.WriteAsync(batch, cancellationToken);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new StorageUnavailableException("The service is shutting down; nothing was stored.", ex);
+        }
+
         return await batch.Completion.Task.WaitAsync(cancellationToken);
     }
 
@@ -55,10 +63,11 @@ public sealed partial class ActivityIngestor(
         {
         }
 
-        // Shutting down: answer what is queued, then leave the state tables current.
-        await DrainAsync(reader);
-        TryCheckpoint();
-        _connection?.Dispose();
+        // Shutting down: refuse new work (503), answer everything queued, then leave the state tables current.
+        _queue.Writer.TryComplete();
+        while (reader.TryPeek(out _)) await DrainAsync(reader);
+        if (!_faulted) TryCheckpoint();
+        DropConnection();
     }
 
     private async Task<bool> WaitForWorkAsync(ChannelReader<WorkItem> reader, CancellationToken stoppingToken)
@@ -94,9 +103,9 @@ public sealed partial class ActivityIngestor(
         }
 
         if (group.Count > 0) Commit(group);
-        if (checkpoints.Count > 0 || clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery)
+        if (checkpoints.Count > 0 || (!_faulted && clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery))
         {
-            var error = TryCheckpoint();
+            var error = _faulted ? StorageDown() : TryCheckpoint();
             foreach (var request in checkpoints)
                 if (error is null) request.Completion.TrySetResult();
                 else request.Completion.TrySetException(error);

@@ -45,6 +45,7 @@ public sealed class AppProcess : IDisposable
                      $"--Admin:Email={TestApp.AdminEmail}",
                      $"--Admin:Password={TestApp.AdminPassword}",
                      "--Simulator:Enabled=false",
+                     "--Ingestion:RateLimitPermits=10000000", // the crash test streams as fast as it can
                      "--Logging:LogLevel:Default=Warning",
                  })
             start.ArgumentList.Add(arg);

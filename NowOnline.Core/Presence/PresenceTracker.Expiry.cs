@@ -14,15 +14,40 @@ public sealed partial class PresenceTracker
         }
     }
 
+    /// <summary>
+    /// Most sessions expired under one hold of the lock. A mass expiry (100,000 sessions idle since the same moment)
+    /// is taken off in slices, releasing the lock between them, so ingestion and queries wait for one slice, not all.
+    /// </summary>
+    internal const int ExpirySlice = 1000;
+
     /// <summary>Takes every session whose interval has run out off the online list. Returns how many left.</summary>
     public int ExpireDue()
     {
         var now = _clock.GetUtcNow();
         var expired = 0;
+        while (true)
+        {
+            var (slice, more) = ExpireSlice(now);
+            expired += slice;
+            if (!more) return expired;
+            Thread.Yield(); // let a writer or a grid waiting on the lock in before the next slice
+        }
+    }
+
+    private (int Expired, bool More) ExpireSlice(DateTimeOffset now)
+    {
+        var expired = 0;
+        var visited = 0;
         lock (_gate)
         {
             while (_expiry.TryPeek(out var session, out var dueAt) && dueAt <= now)
             {
+                if (visited++ == ExpirySlice)
+                {
+                    FlushChanges();
+                    return (expired, true);
+                }
+
                 _expiry.Dequeue();
                 session.Queued = false;
                 if (!session.Online) continue;
@@ -43,7 +68,7 @@ public sealed partial class PresenceTracker
             FlushChanges();
         }
 
-        return expired;
+        return (expired, false);
     }
 
     /// <summary>

@@ -75,12 +75,13 @@ public sealed partial class PresenceTracker
 
     private void RefreshCustomerRow(long customerId)
     {
-        var key = OnlineRow.CustomerKey(customerId);
         if (!_customerSessions.TryGetValue(customerId, out var sessions))
         {
-            SetRow(key, null);
+            SetRow(OnlineRow.CustomerKey(customerId), null);
             return;
         }
+
+        var key = sessions[0].CustomerKey(customerId);
 
         var latest = sessions[0];
         foreach (var candidate in sessions)
@@ -94,7 +95,7 @@ public sealed partial class PresenceTracker
 
     private void RefreshVisitorRow(SessionState session)
     {
-        var key = OnlineRow.VisitorKey(session.SessionId);
+        var key = session.VisitorRowKey;
         SetRow(key, session.Online && session.IndexedCustomerId is null
             ? new OnlineRow(key, session.SessionId, null, null, null, null, null, session.LastActivity,
                 SessionType.Visitor, session.LastUrl, session.Store, 1)

@@ -174,9 +174,10 @@ public sealed partial class PresenceTracker
     }
 
     private static string CartOwner(SessionState session) =>
-        session.CustomerId is { } id ? CustomerCartKey(id) : VisitorCartKey(session.SessionId);
+        session.CustomerId is { } id ? session.CustomerKey(id) : session.VisitorCartKey;
 
-    internal static string CustomerCartKey(long customerId) => $"c:{customerId}";
+    // A customer's cart key is their row key, so a session can hand out one cached string for both.
+    internal static string CustomerCartKey(long customerId) => OnlineRow.CustomerKey(customerId);
 
     internal static string VisitorCartKey(string sessionId) => $"s:{sessionId}";
 

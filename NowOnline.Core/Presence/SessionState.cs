@@ -4,8 +4,22 @@ namespace NowOnline.Core.Presence;
 internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
 {
     public string SessionId { get; } = sessionId;
-    public DateTimeOffset StartedAt { get; set; } = startedAt;
-    public DateTimeOffset LastActivity { get; set; } = DateTimeOffset.MinValue;
+    // Times are kept as UTC ticks (8 bytes, not DateTimeOffset's 16): at a million sessions every field counts.
+    private long _startedAtTicks = startedAt.UtcTicks;
+    private long _lastActivityTicks = DateTimeOffset.MinValue.UtcTicks;
+
+    public DateTimeOffset StartedAt
+    {
+        get => new(_startedAtTicks, TimeSpan.Zero);
+        set => _startedAtTicks = value.UtcTicks;
+    }
+
+    public DateTimeOffset LastActivity
+    {
+        get => new(_lastActivityTicks, TimeSpan.Zero);
+        set => _lastActivityTicks = value.UtcTicks;
+    }
+
     public long? CustomerId { get; set; }
     public string? LastUrl { get; set; }
     public string? Store { get; set; }
@@ -17,6 +31,28 @@ internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
 
     /// <summary>Customer the session was counted under while online; differs from CustomerId during a transition.</summary>
     public long? IndexedCustomerId { get; set; }
+
+    private string? _visitorRowKey;
+    private string? _visitorCartKey;
+    private long _keyedCustomerId;
+    private string? _customerKey;
+
+    // Keys are built once per session, not once per event: the hot path then hashes an existing string and allocates none.
+    public string VisitorRowKey => _visitorRowKey ??= OnlineRow.VisitorKey(SessionId);
+
+    public string VisitorCartKey => _visitorCartKey ??= PresenceTracker.VisitorCartKey(SessionId);
+
+    /// <summary>The row (and cart) key <c>c:{id}</c> of a customer signed in on this session, cached for the last id asked.</summary>
+    public string CustomerKey(long customerId)
+    {
+        if (_customerKey is null || _keyedCustomerId != customerId)
+        {
+            _customerKey = OnlineRow.CustomerKey(customerId);
+            _keyedCustomerId = customerId;
+        }
+
+        return _customerKey;
+    }
 
     public DateTimeOffset ExpiresAt(TimeSpan interval) =>
         LastActivity == DateTimeOffset.MinValue ? DateTimeOffset.MinValue : LastActivity + interval;

@@ -58,7 +58,7 @@ try
     Log($"NowOnline at {ours}; preparing request bodies");
     var batches = Storefront.Batches(Math.Min(maxRequests, 4_000), batchSize, sessions: 100_000, seed: 5);
     Log("warm-up");
-    await LoadRun.RunAsync(ours, apiKey, Storefront.Batches(200, batchSize, 100_000, 9), batchSize, 4, TimeSpan.FromSeconds(3), 200);
+    await LoadRun.RunAsync(ours, apiKey, Storefront.Batches(200, batchSize, 100_000, 9), batchSize, 4, TimeSpan.FromSeconds(quick ? 3 : 10), quick ? 300 : 2_000);
 
     Log($"NowOnline: {clients} clients, up to {seconds} s or {maxRequests:N0} requests");
     var mine = await LoadRun.RunAsync(ours, apiKey, batches, batchSize, clients, TimeSpan.FromSeconds(seconds), maxRequests);

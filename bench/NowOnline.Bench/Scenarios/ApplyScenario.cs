@@ -18,7 +18,7 @@ public static class ApplyScenario
         shop.Populate(tracker, now, TimeSpan.FromSeconds(50));
         tracker.TakeCheckpoint();
 
-        var perRound = quick ? 250_000 : 1_000_000;
+        var perRound = quick ? 150_000 : 1_000_000;
         var rounds = 3;
         Measure.Log($"apply: generating {rounds} x {perRound:N0} events");
         var warmUp = shop.Traffic(100_000, 100, now, TimeSpan.FromTicks(100));
@@ -58,7 +58,7 @@ public static class ApplyScenario
         var median = rates[rates.Count / 2];
         var cpuMedian = cpuRates[cpuRates.Count / 2];
         yield return new Figure("Apply events to the tracker holding 100,000 online sessions (one thread, batches of 100)",
-            $"{median:N0} events/s", ">= 2,000,000 events/s", median >= 2_000_000,
+            $"{median:N0} events/s wall-clock ({cpuMedian:N0} per CPU-second)", ">= 2,000,000 events/s", median >= 2_000_000,
             $"{cpuMedian:N0} events per CPU-second of the applying thread (the rate while it had a core); "
             + $"wall-clock median of {rounds} rounds of {perRound:N0} events (min {rates[0]:N0}, max {rates[^1]:N0}); "
             + $"{(double)allocated / applied:N0} bytes allocated per event, {gcs} gen0+ collections pausing {pause.TotalMilliseconds:N0} ms in all; mix: cart 73 %, page view 10 %, login 5 %, logout 2 %; every event has an event id");

@@ -31,6 +31,7 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
 
         var before = errors.Count;
         var prefix = path.Length == 0 ? "" : path + ".";
+        RejectRepeatedNames(item, prefix);
         var eventId = Identifier(item, "eventId", prefix, required: false);
         var sessionId = Identifier(item, "sessionId", prefix, required: true);
         var type = Type(item, prefix);
@@ -68,6 +69,12 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
             return null;
         }
 
+        if (value is not null && value.Any(c => char.GetUnicodeCategory(c) == UnicodeCategory.Format))
+        {
+            errors.Add(prefix + name, $"The {name} must be printable: it contains invisible formatting characters.");
+            return null;
+        }
+
         return value;
     }
 
@@ -96,6 +103,12 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     {
         var text = Text(item, "url", prefix, MaxUrlLength);
         if (text is null) return null;
+        if (text.Any(char.IsWhiteSpace))
+        {
+            errors.Add(prefix + "url", "The url must not contain spaces; percent-encode them.");
+            return null;
+        }
+
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             return text;
         errors.Add(prefix + "url", "The url must be an absolute http or https URL.");
@@ -117,6 +130,7 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
         }
 
         var path = prefix + "customer.";
+        RejectRepeatedNames(customer, path);
         long? id = null;
         if (!customer.TryGetProperty("id", out var idValue) || idValue.ValueKind == JsonValueKind.Null)
             errors.Add(path + "id", "The customer id is required.");
@@ -156,6 +170,7 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
         }
 
         var path = prefix + "item.";
+        RejectRepeatedNames(line, path);
         var sku = Text(line, "sku", path, MaxSkuLength, required: true);
         var name = Text(line, "name", path, MaxNameLength);
         var minimum = type == ActivityType.CartAdd ? 1 : 0;
@@ -210,7 +225,25 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
             return null;
         }
 
+        if (text.Any(IsDirectionOverride))
+        {
+            errors.Add(prefix + name, $"The {name} contains text-direction override characters, which can disguise what it shows.");
+            return null;
+        }
+
         return text;
+    }
+
+    // Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder what an admin reads; marks (U+200E/F) stay allowed.
+    private static bool IsDirectionOverride(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+
+    // A repeated name is ambiguous (which one wins differs between parsers), so it is refused rather than guessed.
+    private void RejectRepeatedNames(JsonElement item, string prefix)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in item.EnumerateObject())
+            if (!seen.Add(property.Name) && seen.Add("\0" + property.Name))
+                errors.Add(prefix + Truncate(property.Name), $"The property '{Truncate(property.Name)}' appears more than once.");
     }
 
     private static bool IsPaired(string text)

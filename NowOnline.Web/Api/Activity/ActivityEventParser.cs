@@ -55,7 +55,7 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String && ActivityTypes.TryParse(value.GetString(), out var type)) return type;
+        if (value.ValueKind == JsonValueKind.String && ActivityTypes.TryParse(StringOrNull(value), out var type)) return type;
         errors.Add(prefix + "type", $"Unknown event type {Quote(value)}: use one of {allowed}.");
         return null;
     }
@@ -206,7 +206,12 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
             return null;
         }
 
-        var text = value.GetString()!;
+        if (StringOrNull(value) is not { } text)
+        {
+            errors.Add(prefix + name, $"The {name} contains broken unicode (a lone surrogate escape).");
+            return null;
+        }
+
         if (text.Length == 0 || string.IsNullOrWhiteSpace(text))
         {
             if (required) errors.Add(prefix + name, $"The {name} must not be empty.");
@@ -242,8 +247,21 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in item.EnumerateObject())
-            if (!seen.Add(property.Name) && seen.Add("\0" + property.Name))
-                errors.Add(prefix + Truncate(property.Name), $"The property '{Truncate(property.Name)}' appears more than once.");
+        {
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                errors.Add(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "A property name contains broken unicode (a lone surrogate escape).");
+                continue;
+            }
+
+            if (!seen.Add(name) && seen.Add("\0" + name))
+                errors.Add(prefix + Truncate(name), $"The property '{Truncate(name)}' appears more than once.");
+        }
     }
 
     private static bool IsPaired(string text)
@@ -258,7 +276,20 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     }
 
     private static string Quote(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? $"'{Truncate(value.GetString()!)}'" : value.ValueKind.ToString().ToLowerInvariant();
+        value.ValueKind == JsonValueKind.String ? $"'{Truncate(StringOrNull(value) ?? "?")}'" : value.ValueKind.ToString().ToLowerInvariant();
+
+    // GetString throws on escapes that decode to invalid UTF-16 (a lone "\ud800"); that is bad input, not a server fault.
+    private static string? StringOrNull(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

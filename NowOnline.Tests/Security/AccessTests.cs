@@ -33,13 +33,17 @@ public sealed class AccessTests : IAsyncLifetime
             var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
             if (OpenPatterns.Any(open => pattern == open || (open.EndsWith('/') || open == "/_blazor") && pattern.StartsWith(open, StringComparison.Ordinal) && open != "/"))
                 continue;
-            var isPage = endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
+            // Pages and browser downloads redirect to /login; the API and hubs answer 401.
+            var isPage = endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not null || !IsApi(pattern);
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-            foreach (var method in methods.Where(m => !isPage || m == "GET")) routes.Add(new Route(Concrete(endpoint), method, isPage));
+            var isComponent = endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
+            foreach (var method in methods.Where(m => !isComponent || m == "GET")) routes.Add(new Route(Concrete(endpoint), method, isPage));
         }
 
         return routes;
     }
+
+    private static bool IsApi(string path) => path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/hubs/", StringComparison.Ordinal);
 
     private static string Concrete(RouteEndpoint endpoint)
     {
@@ -98,7 +102,7 @@ public sealed class AccessTests : IAsyncLifetime
         using var client = _app.CookieClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
 
-        foreach (var route in ProtectedRoutes().Where(r => r.IsPage))
+        foreach (var route in ProtectedRoutes().Where(r => r.IsPage && r.Method == "GET"))
         {
             var response = await client.GetAsync(route.Pattern);
             Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{route.Pattern}: {(int)response.StatusCode}");
@@ -115,7 +119,11 @@ public sealed class AccessTests : IAsyncLifetime
             {
                 Content = method == "GET" ? null : new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
             };
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(request)).StatusCode);
+            var response = await client.SendAsync(request);
+            var refused = IsApi(Concrete(endpoint))
+                ? response.StatusCode == HttpStatusCode.Unauthorized
+                : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.PathAndQuery.StartsWith("/login?", StringComparison.Ordinal);
+            Assert.True(refused, $"{method} {Concrete(endpoint)}: {(int)response.StatusCode}");
         }
     }
 
@@ -124,7 +132,7 @@ public sealed class AccessTests : IAsyncLifetime
     {
         using var admin = await _app.AdminClientAsync();
 
-        foreach (var route in ProtectedRoutes().Where(r => r.IsPage))
+        foreach (var route in ProtectedRoutes().Where(r => r.IsPage && r.Method == "GET"))
             Assert.True((await admin.GetAsync(route.Pattern)).StatusCode == HttpStatusCode.OK, route.Pattern);
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using NowOnline.Core.Ingestion;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
 
@@ -24,7 +26,8 @@ public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, Pr
 
     /// <summary>
     /// Saves new settings if nobody saved since <paramref name="expectedVersion"/> was read.
-    /// Returns the saved settings, or null when another save came first.
+    /// Returns the saved settings, or null when another save came first. Throws <see cref="StorageUnavailableException"/>
+    /// when the database cannot be written (nothing is saved or applied then).
     /// </summary>
     public async Task<VersionedSettings?> SaveAsync(OnlineSettings settings, long expectedVersion, string? changedBy,
         CancellationToken cancellationToken = default)
@@ -47,10 +50,20 @@ public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, Pr
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateConcurrencyException)
         {
-            // Another save won the race (concurrency token or the first insert).
+            // Another save won the race (the version changed under us).
             return null;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // Another save won the race to insert the first row (SQLITE_CONSTRAINT).
+            return null;
+        }
+        catch (DbUpdateException ex)
+        {
+            // Locked, read-only or full: not a lost race, and nothing was saved.
+            throw new StorageUnavailableException("The settings could not be saved: the database cannot be written right now.", ex);
         }
 
         var saved = ToVersioned(row);

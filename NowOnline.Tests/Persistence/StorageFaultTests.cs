@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using NowOnline.Core.Ingestion;
+using NowOnline.Core.Settings;
 using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Persistence;
@@ -134,5 +136,51 @@ public sealed class StorageFaultTests
         await HealthyAgainAsync(app);
         await AcceptedAsync(app.Storefront().PostEventAsync(batch), accepted: 1000);
         Assert.Equal(51, (await OnlineSessionsAsync(app)).Length);
+    }
+
+    [Fact]
+    public async Task Saving_settings_on_a_locked_database_reports_storage_unavailable_not_a_lost_race()
+    {
+        await using var app = await TestApp.StartAsync();
+        var settings = app.Services.GetRequiredService<SettingsService>();
+
+        await using (var holder = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False"))
+        {
+            await holder.OpenAsync();
+            await using (var begin = holder.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => settings.SaveAsync(new OnlineSettings(30, 60), 0, "test"));
+            Assert.Equal(OnlineSettings.Default, settings.Current.Settings);
+        }
+
+        Assert.NotNull(await settings.SaveAsync(new OnlineSettings(30, 60), 0, "test"));
+
+        Assert.Equal(TimeSpan.FromMinutes(30), app.Services.GetRequiredService<NowOnline.Core.Presence.PresenceTracker>().Interval);
+    }
+
+    [Fact]
+    public async Task Every_connection_to_the_file_commits_with_synchronous_full()
+    {
+        await using var app = await TestApp.StartAsync();
+        var database = app.Services.GetRequiredService<NowOnline.Core.Persistence.SqliteDatabase>();
+
+        // The writer's connections set it explicitly; EF Core's (settings, admin users) get SQLite's compiled-in default.
+        await using var writer = await database.OpenAsync();
+        await using var plain = new SqliteConnection(database.ConnectionString);
+        await plain.OpenAsync();
+
+        Assert.Equal(["2"], await SynchronousAsync(writer));
+        Assert.Equal(["2"], await SynchronousAsync(plain));
+    }
+
+    private static async Task<List<string>> SynchronousAsync(SqliteConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        return [Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!];
     }
 }

@@ -3,7 +3,7 @@ using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Hubs;
 
-/// <summary>Who may watch: a storefront key (header, Bearer or access_token) — nobody anonymous, no wrong key.</summary>
+/// <summary>Who may watch: a signed-in admin or a storefront key (header, Bearer or access_token) — nobody anonymous, no wrong key.</summary>
 public sealed class PresenceHubAccessTests : IAsyncLifetime
 {
     private TestApp _app = default!;
@@ -49,6 +49,28 @@ public sealed class PresenceHubAccessTests : IAsyncLifetime
         await client.SubscribeAsync();
 
         Assert.Equal(1, client.View.States);
+    }
+
+    [Fact]
+    public async Task Signed_in_admin_watches_with_the_admin_cookie()
+    {
+        await _app.Storefront().PostEventAsync(StorefrontEvents.Login("s-1", 42));
+        var credentials = await HubCredentials.AdminCookieAsync(_app);
+
+        await using var client = await HubTestClient.ConnectAsync(_app.BaseAddress, credentials);
+        await client.SubscribeAsync();
+
+        Assert.Equal(["c:42"], client.View.Keys);
+    }
+
+    [Fact]
+    public async Task Wrong_admin_password_gives_no_cookie_and_the_hub_refuses()
+    {
+        var credentials = await HubCredentials.AdminCookieAsync(_app, password: "not-the-password");
+
+        var refused = await Assert.ThrowsAsync<HubRefusedException>(() => HubTestClient.ConnectAsync(_app.BaseAddress, credentials));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
     }
 
     [Fact]

@@ -11,6 +11,15 @@ public sealed record HubCredentials(IReadOnlyDictionary<string, string> Headers,
     public static HubCredentials BrowserAccessToken(string key = TestApp.ApiKey) =>
         new(new Dictionary<string, string> { ["Authorization"] = $"Bearer {key}" }, key);
 
+    /// <summary>Signs in through the real sign-in form and carries the admin cookie, as the admin's own browser would.</summary>
+    public static async Task<HubCredentials> AdminCookieAsync(TestApp app, string email = TestApp.AdminEmail, string password = TestApp.AdminPassword)
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        await client.SignInAsync(email, password);
+        return new(new Dictionary<string, string> { ["Cookie"] = cookies.GetCookieHeader(app.BaseAddress) }, null);
+    }
+
     /// <summary>Only the <c>access_token</c> query parameter, on negotiate and WebSocket alike.</summary>
     public static HubCredentials QueryOnly(string key = TestApp.ApiKey) => new(new Dictionary<string, string>(), key);
 }

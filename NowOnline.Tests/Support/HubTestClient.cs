@@ -70,11 +70,11 @@ public sealed class HubTestClient : IAsyncDisposable
         }
 
         var client = new HubTestClient(socket, keepRowDetails);
-        client._receiving = client.ReceiveAsync();
+        client._receiving = Task.Run(client.ReceiveAsync); // off the test runner's synchronization context
         await client.SendRawAsync("""{"protocol":"json","version":1}""");
         var handshakeError = await client._handshake.Task.WaitAsync(TimeSpan.FromSeconds(30));
         if (handshakeError is not null) throw new InvalidOperationException($"Handshake refused: {handshakeError}");
-        client._pinging = client.PingAsync();
+        client._pinging = Task.Run(client.PingAsync);
         return client;
     }
 
@@ -139,6 +139,7 @@ public sealed class HubTestClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
+            closeError ??= $"{ex.GetType().Name}: {ex.Message}";
         }
         catch (Exception ex)
         {
@@ -146,6 +147,7 @@ public sealed class HubTestClient : IAsyncDisposable
         }
         finally
         {
+            View.Ended = $"closed ({closeError ?? "cleanly"})";
             _handshake.TrySetResult("The connection closed before the handshake.");
             lock (_invocations)
                 foreach (var pending in _invocations.Values) pending.TrySetException(new HubInvocationException($"Connection closed. {closeError}"));

@@ -19,6 +19,9 @@ public sealed class PresenceView(bool keepRowDetails)
 
     public int States { get; private set; }
 
+    /// <summary>Why the connection ended, once it has (for failure messages).</summary>
+    public string? Ended { get; set; }
+
     public int Diffs { get; private set; }
 
     public IReadOnlyCollection<string> Keys
@@ -146,7 +149,7 @@ public sealed class PresenceView(bool keepRowDetails)
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
                 throw new TimeoutException($"Waited for {what ?? "a condition"}; the view has {Count} rows [{string.Join(", ", Keys.Take(10))}], " +
-                    $"versions [{string.Join(", ", Versions.TakeLast(10))}], problems [{string.Join("; ", Problems)}].");
+                    $"versions [{string.Join(", ", Versions.TakeLast(10))}], problems [{string.Join("; ", Problems)}], connection {Ended ?? "open"}.");
             await Task.WhenAny(changed, Task.Delay(left));
         }
     }

@@ -63,6 +63,13 @@ internal sealed class ConnectionFeed(HubCallerContext connection, IPresenceClien
         }
     }
 
+    /// <summary>Closes the connection itself; the client must reconnect and subscribe again.</summary>
+    public void Abort()
+    {
+        Close();
+        connection.Abort();
+    }
+
     public void Close()
     {
         lock (_gate)
@@ -74,7 +81,7 @@ internal sealed class ConnectionFeed(HubCallerContext connection, IPresenceClien
         }
     }
 
-    public Task SendStateAsync(IReadOnlyList<OnlineRowReply> rows, long version) => DeliverAsync(client.State(rows, version), "State");
+    public Task SendStateAsync(IReadOnlyList<OnlineRowReply> rows, long version) => DeliverAsync(() => client.State(rows, version), "State");
 
     /// <summary>Sends what is pending as one Diff, unless the previous message is still on its way.</summary>
     public async Task FlushAsync()
@@ -107,7 +114,7 @@ internal sealed class ConnectionFeed(HubCallerContext connection, IPresenceClien
                 version = ++_version;
             }
 
-            await DeliverAsync(client.Diff(upserts, removals, version), "Diff");
+            await DeliverAsync(() => client.Diff(upserts, removals, version), "Diff");
         }
         finally
         {
@@ -115,24 +122,25 @@ internal sealed class ConnectionFeed(HubCallerContext connection, IPresenceClien
         }
     }
 
-    private async Task DeliverAsync(Task send, string message)
+    private async Task DeliverAsync(Func<Task> send, string message)
     {
         try
         {
-            await send.WaitAsync(sendTimeout, clock);
+            await send().WaitAsync(sendTimeout, clock);
         }
         catch (TimeoutException)
         {
             // The client stopped reading and SignalR's send buffer is full. Waiting longer would only keep
             // this connection's memory alive; close it, the client reconnects and subscribes again.
-            lock (_gate) _closed = true;
+            Close();
             logger.LogWarning("Presence hub connection {ConnectionId} took no {Message} for {Timeout}; closing it.",
                 connection.ConnectionId, message, sendTimeout);
             connection.Abort();
         }
         catch (Exception ex)
         {
-            logger.LogDebug(ex, "Presence hub connection {ConnectionId}: {Message} not sent.", connection.ConnectionId, message);
+            // The client will see a gap in the versions and subscribe again.
+            logger.LogWarning(ex, "Presence hub connection {ConnectionId}: {Message} not sent.", connection.ConnectionId, message);
         }
     }
 }

@@ -45,8 +45,11 @@ public sealed class PresenceRelay(
         return base.StartAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(RelayChangesAsync(_subscription!, stoppingToken), FlushOnTimerAsync(stoppingToken));
+    // On the thread pool: the host may be started from a thread with a synchronization context (a test
+    // runner's), and the fan-out must not queue behind whatever else runs there.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        Task.Run(() => RelayChangesAsync(_subscription!, stoppingToken), CancellationToken.None),
+        Task.Run(() => FlushOnTimerAsync(stoppingToken), CancellationToken.None));
 
     /// <summary>Starts (or restarts) the connection's subscription and sends it the matching rows as <c>State</c>.</summary>
     internal async Task SubscribeAsync(HubCallerContext connection, OnlineQuery query)
@@ -129,7 +132,19 @@ public sealed class PresenceRelay(
                         else _rows[change.Key] = change.Row;
                     }
 
-                    foreach (var feed in _feedList) feed.Offer(changes);
+                    foreach (var feed in _feedList)
+                    {
+                        try
+                        {
+                            feed.Offer(changes);
+                        }
+                        catch (Exception ex)
+                        {
+                            // One connection's trouble must not stop the feed for everyone: drop that connection.
+                            logger.LogError(ex, "Presence hub connection {ConnectionId} could not take changes; closing it.", feed.ConnectionId);
+                            feed.Abort();
+                        }
+                    }
                 }
             }
         }

@@ -29,7 +29,7 @@ public sealed class ApiKeyAuthenticationHandler(
         [
             new Claim(ClaimTypes.Name, "storefront"),
             new Claim(ClaimTypes.Role, StorefrontRole),
-            new Claim(KeyIdClaim, ApiKeyValidator.KeyId(presented.ToString())),
+            new Claim(KeyIdClaim, ApiKeyValidator.KeyId(presented)),
         ], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }

@@ -1,5 +1,6 @@
 using NowOnline.Web.Api.Activity;
 using NowOnline.Web.Api.Health;
+using NowOnline.Web.Hubs;
 using NowOnline.Web.Security;
 using NowOnline.Web.Simulator;
 using Radzen;
@@ -21,6 +22,7 @@ public static class DependencyInjection
         services.AddNowOnlineSecurity();
         services.AddActivityRateLimit();
 
+        services.AddPresenceHub();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
 
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();

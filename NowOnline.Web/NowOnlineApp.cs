@@ -4,6 +4,7 @@ using NowOnline.Web.Api.Health;
 using NowOnline.Web.Api.Online;
 using NowOnline.Web.Api.Settings;
 using NowOnline.Web.Components;
+using NowOnline.Web.Hubs;
 using NowOnline.Web.Security;
 
 namespace NowOnline.Web;
@@ -29,6 +30,7 @@ public static class NowOnlineApp
         app.MapSettingsApi();
         app.MapHealthApi();
         app.MapAccountEndpoints();
+        app.MapPresenceHub();
         app.MapGet("/", () => Results.Redirect("/customers/online")).ExcludeFromDescription();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

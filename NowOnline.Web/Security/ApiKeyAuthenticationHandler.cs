@@ -19,18 +19,33 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var presented))
+        var presented = PresentedKey();
+        if (presented is null)
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (!keys.IsValid(presented.ToString()))
-            return Task.FromResult(AuthenticateResult.Fail("The X-Api-Key is not valid."));
+        if (!keys.IsValid(presented))
+            return Task.FromResult(AuthenticateResult.Fail("The storefront key is not valid."));
 
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, "storefront"),
             new Claim(ClaimTypes.Role, StorefrontRole),
-            new Claim(KeyIdClaim, ApiKeyValidator.KeyId(presented.ToString())),
+            new Claim(KeyIdClaim, ApiKeyValidator.KeyId(presented)),
         ], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+    }
+
+    /// <summary>
+    /// The key from <c>X-Api-Key</c>. On hub paths also from <c>Authorization: Bearer</c> or the
+    /// <c>access_token</c> query parameter: that is how SignalR clients send a token, and a browser
+    /// cannot set headers on a WebSocket. Elsewhere a key in the URL is ignored (URLs end up in logs).
+    /// </summary>
+    private string? PresentedKey()
+    {
+        if (Request.Headers.TryGetValue(ApiKeyDefaults.HeaderName, out var header)) return header.ToString();
+        if (!Request.Path.StartsWithSegments(ApiKeyDefaults.HubPathPrefix, StringComparison.OrdinalIgnoreCase)) return null;
+        var authorization = Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization["Bearer ".Length..].Trim();
+        return Request.Query.TryGetValue(ApiKeyDefaults.AccessTokenParameter, out var token) ? token.ToString() : null;
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -45,8 +60,8 @@ public sealed class ApiKeyAuthenticationHandler(
             {
                 Status = StatusCodes.Status401Unauthorized,
                 Title = "Unauthorized",
-                Detail = Request.Headers.ContainsKey(ApiKeyDefaults.HeaderName)
-                    ? "The X-Api-Key header does not hold a valid storefront key."
+                Detail = PresentedKey() is not null
+                    ? "The storefront key is not valid."
                     : "Send a storefront key in the X-Api-Key header (or sign in as an admin where admins may read).",
             },
         });

@@ -28,10 +28,11 @@ public static class OnlineApi
 
 public sealed record OnlineListReply(int Total, IReadOnlyList<OnlineRowReply> Items);
 
+/// <summary>One row of the online list as JSON; <see cref="Key"/> (<c>c:{id}</c> or <c>v:{sessionId}</c>) is stable while the row is online.</summary>
 public sealed record OnlineRowReply(
-    string SessionId, long? Id, string? FirstName, string? LastName, string? Email, string? Company,
+    string Key, string SessionId, long? Id, string? FirstName, string? LastName, string? Email, string? Company,
     DateTimeOffset LastActivity, string Type, string? LastUrl, string? Store, int Sessions)
 {
-    public static OnlineRowReply From(OnlineRow row) => new(row.SessionId, row.CustomerId, row.FirstName, row.LastName,
+    public static OnlineRowReply From(OnlineRow row) => new(row.Key, row.SessionId, row.CustomerId, row.FirstName, row.LastName,
         row.Email, row.Company, row.LastActivity, row.Type.ToString(), row.LastUrl, row.Store, row.SessionCount);
 }

@@ -7,6 +7,7 @@ using NowOnline.Core.Ingestion;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
 using NowOnline.Core.Retention;
+using NowOnline.Core.SessionData;
 using NowOnline.Core.Settings;
 
 namespace NowOnline.Core;
@@ -40,6 +41,7 @@ public static class DependencyInjection
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RetentionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
+        services.AddNowOnlineSessionData();
         return services;
     }
 

@@ -2,6 +2,7 @@ using NowOnline.Core;
 using NowOnline.Web.Api.Activity;
 using NowOnline.Web.Api.Health;
 using NowOnline.Web.Api.Online;
+using NowOnline.Web.Api.Sessions;
 using NowOnline.Web.Api.Settings;
 using NowOnline.Web.Components;
 using NowOnline.Web.Hubs;
@@ -28,6 +29,7 @@ public static class NowOnlineApp
         app.MapOnlineApi();
         app.MapOnlineExport();
         app.MapSettingsApi();
+        app.MapSessionsApi();
         app.MapHealthApi();
         app.MapAccountEndpoints();
         app.MapPresenceHub();

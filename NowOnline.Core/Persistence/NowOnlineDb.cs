@@ -13,6 +13,8 @@ public sealed class NowOnlineDb(DbContextOptions<NowOnlineDb> options) : DbConte
     public DbSet<CheckpointRecord> Checkpoints => Set<CheckpointRecord>();
     public DbSet<StorageProbeRecord> StorageProbes => Set<StorageProbeRecord>();
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
+    public DbSet<SettingsAuditRecord> SettingsAudit => Set<SettingsAuditRecord>();
+    public DbSet<SessionDataRecord> SessionData => Set<SessionDataRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NowOnlineDb).Assembly);

@@ -69,7 +69,7 @@ public sealed class DurabilityTests
     {
         await using var app = await TestApp.StartAsync();
         var saved = await app.Services.GetRequiredService<SettingsService>().SaveAsync(new OnlineSettings(45, 90), 0, "test");
-        Assert.NotNull(saved);
+        Assert.Equal(SettingsSaveOutcome.Saved, saved.Outcome);
         await ReplyAsync(await app.Storefront().PostEventAsync(new object[]
         {
             new { type = "login", sessionId = "s-1", customer = new { id = 42, firstName = "Ada", lastName = "Lovelace", email = "ada@example.com" },

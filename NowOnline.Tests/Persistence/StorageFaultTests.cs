@@ -157,9 +157,34 @@ public sealed class StorageFaultTests
             Assert.Equal(OnlineSettings.Default, settings.Current.Settings);
         }
 
-        Assert.NotNull(await settings.SaveAsync(new OnlineSettings(30, 60), 0, "test"));
+        Assert.Equal(SettingsSaveOutcome.Saved, (await settings.SaveAsync(new OnlineSettings(30, 60), 0, "test")).Outcome);
 
         Assert.Equal(TimeSpan.FromMinutes(30), app.Services.GetRequiredService<NowOnline.Core.Presence.PresenceTracker>().Interval);
+    }
+
+    [Fact]
+    public async Task Put_settings_on_a_locked_database_answers_503_and_saves_nothing()
+    {
+        await using var app = await TestApp.StartAsync();
+        var admin = await app.AdminClientAsync();
+
+        await using (var holder = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False"))
+        {
+            await holder.OpenAsync();
+            await using (var begin = holder.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            var response = await admin.PutAsJsonAsync("/api/settings", new { onlineMinutesInterval = 30, customerDataLifetime = 60, version = 0 });
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+
+        var current = await admin.GetFromJsonAsync<JsonElement>("/api/settings");
+        Assert.Equal((15, 0), (current.GetProperty("onlineMinutesInterval").GetInt32(), current.GetProperty("version").GetInt32()));
     }
 
     [Fact]

@@ -32,18 +32,23 @@ public sealed class GridScreenshotTests(BrowserFixture browser) : GridTestBase(b
             events.Add(CartAdd($"guest-{i:00}", at: now.AddSeconds(-37 * i - 3), url: $"https://shop.example/{DemoCustomers.Paths[(i + 3) % DemoCustomers.Paths.Count]}"));
         await PostAsync(events.ToArray());
         var grid = await OpenGridAsync("/customers/online?type=Customer&activityWithin=15&sort=lastActivity:desc", timeZone: "Europe/Berlin");
+        await grid.Page.SetViewportSizeAsync(1600, 1000);
         await grid.SetFilterAsync("company", "e");
-        await Expect(grid.Rows.First).ToBeVisibleAsync();
-        await grid.Rows.Nth(1).ClickAsync();
-        await Expect(grid.DetailPanel.GetByTestId("detail-cart")).ToContainTextAsync("Cart (");
-        await Expect(grid.LiveState).ToHaveAttributeAsync("data-state", "live");
         await Expect(grid.Chips).ToHaveCountAsync(3);
+        await Expect(grid.LiveState).ToHaveAttributeAsync("data-state", "live");
 
         await PostAsync(CartAdd($"s-{customers[5].Id}", "CP-06", 1, url: "https://shop.example/checkout/cart", store: "de", name: "Cap"));
         await Expect(grid.Rows.First).ToHaveAttributeAsync("data-key", $"c:{customers[5].Id}");
-
-        var path = Environment.GetEnvironmentVariable("NOWONLINE_SCREENSHOT") ?? Path.Combine(Path.GetTempPath(), "now-online-grid.png");
+        var path = Environment.GetEnvironmentVariable("NOWONLINE_SCREENSHOT") ?? Path.Combine(Path.GetTempPath(), "now-online.png");
         await grid.Page.ScreenshotAsync(new() { Path = path });
+
+        await grid.Rows.Nth(1).ClickAsync();
+        await Expect(grid.DetailPanel.GetByTestId("detail-cart")).ToContainTextAsync("Cart (");
+        await Expect(grid.DetailPanel.GetByTestId("detail-timeline").Locator("li").First).ToBeVisibleAsync();
+        var detailsPath = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + "-details.png");
+        await grid.Page.ScreenshotAsync(new() { Path = detailsPath });
+
         Assert.True(new FileInfo(path).Length > 10_000);
+        Assert.True(new FileInfo(detailsPath).Length > 10_000);
     }
 }

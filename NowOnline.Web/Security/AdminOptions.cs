@@ -26,4 +26,8 @@ public sealed class AdminOptions
     /// <summary>How long a sign-in lasts without activity (sliding).</summary>
     [Range(5, 7 * 24 * 60)]
     public int SessionMinutes { get; set; } = 8 * 60;
+
+    /// <summary>How often an open page re-checks that its admin still exists with the same password.</summary>
+    [Range(1, 3600)]
+    public int RevalidateSeconds { get; set; } = 60;
 }

@@ -38,6 +38,7 @@ public static class SecurityRegistration
             .AddPolicy(SecurityPolicies.Admin, admin)
             .SetDefaultPolicy(admin);
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AdminCircuitRevalidation>();
         return services;
     }
 }

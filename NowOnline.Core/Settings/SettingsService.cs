@@ -93,6 +93,11 @@ public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, Pr
             Changed?.Invoke(saved);
             return new SettingsSaveResult(SettingsSaveOutcome.Saved, saved);
         }
+        catch (SqliteException ex)
+        {
+            // The transaction could not even begin (locked, read-only, full): nothing was saved.
+            throw new StorageUnavailableException("The settings could not be saved: the database cannot be written right now.", ex);
+        }
         finally
         {
             _saving.Release();

@@ -21,8 +21,8 @@ public static class PerformanceReport
         md.AppendLine("|---|---|");
         foreach (var (name, value) in MachineInfo.Describe()) md.AppendLine($"| {name} | {Escape(value)} |");
         md.AppendLine();
-        md.AppendLine("> **Noise.** These 2 cores were shared with five other engineers' builds, test runs and browsers while this run "
-            + "took place, so absolute figures are noisy (tail latencies above all: a descheduled thread waits for a time slice). "
+        md.AppendLine("> **Noise.** Other work on the machine shows in the load average above; absolute figures move with it "
+            + "(tail latencies above all: a descheduled thread waits for a time slice), so compare runs taken at a similar load. "
             + "Every comparison runs both sides in the same process run, one after the other, on the same data.");
         md.AppendLine();
         md.AppendLine("## Figures against the targets");

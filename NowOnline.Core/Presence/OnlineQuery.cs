@@ -47,32 +47,8 @@ public sealed record OnlineQuery
         return this with { ActivityWithin = null, ActivityFrom = ActivityFrom is { } f && f > from ? f : from };
     }
 
-    public bool Matches(OnlineRow row) =>
-        (Type is null || row.Type == Type)
-        && (IdFrom is null || row.CustomerId >= IdFrom)
-        && (IdTo is null || row.CustomerId <= IdTo)
-        && Contains(row.FirstName, FirstName)
-        && Contains(row.LastName, LastName)
-        && Contains(row.Email, Email)
-        && Contains(row.Company, Company)
-        && Contains(row.LastUrl, LastUrl)
-        && Contains(row.Store, Store)
-        && (ActivityFrom is null || row.LastActivity >= ActivityFrom)
-        && (ActivityTo is null || row.LastActivity <= ActivityTo)
-        && MatchesSearch(row);
-
-    private bool MatchesSearch(OnlineRow row)
-    {
-        if (string.IsNullOrWhiteSpace(Search)) return true;
-        var term = Search.Trim();
-        return Contains(row.FirstName, term) || Contains(row.LastName, term) || Contains(row.Email, term)
-            || Contains(row.Company, term) || Contains(row.LastUrl, term) || Contains(row.Store, term)
-            || Contains(row.SessionId, term)
-            || (row.CustomerId is { } id && id.ToString(System.Globalization.CultureInfo.InvariantCulture) == term);
-    }
-
-    private static bool Contains(string? value, string? filter) =>
-        string.IsNullOrEmpty(filter) || (value is not null && value.Contains(filter, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether a row belongs to the view (the same test the tracker's query and the hub's filters use).</summary>
+    public bool Matches(OnlineRow row) => new RowFilter(this).Matches(row);
 }
 
 /// <summary>One page of the online list plus the live header counts (which ignore filters).</summary>

@@ -61,7 +61,7 @@ public sealed partial class PresenceTracker
                     continue;
                 }
 
-                Reindex(session, now);
+                Reindex(session, now.UtcTicks);
                 expired++;
             }
 
@@ -82,10 +82,10 @@ public sealed partial class PresenceTracker
         lock (_gate)
         {
             if (interval == _interval) return;
-            _interval = interval;
+            SetInterval(interval);
             _expiry.Clear();
             foreach (var session in _sessions.Values) session.Queued = false;
-            foreach (var session in _sessions.Values) Reindex(session, now);
+            foreach (var session in _sessions.Values) Reindex(session, now.UtcTicks);
             FlushChanges();
         }
     }
@@ -100,11 +100,13 @@ public sealed partial class PresenceTracker
             foreach (var session in stale)
             {
                 _sessions.Remove(session.SessionId);
+                session.Forgotten = true;
                 // The database's retention deletes a forgotten visitor's cart too; memory matches it.
-                if (_carts.Remove(VisitorCartKey(session.SessionId))) MarkCartDirty(VisitorCartKey(session.SessionId));
+                RemoveCart(VisitorCartKey(session.SessionId));
             }
 
-            while (_seenEventOrder.TryPeek(out var seen) && seen.At < now - _eventIdRetention)
+            var forgetBefore = (now - _eventIdRetention).UtcTicks;
+            while (_seenEventOrder.TryPeek(out var seen) && seen.AtTicks < forgetBefore)
             {
                 _seenEventOrder.Dequeue();
                 _seenEventIds.Remove(seen.Id);

@@ -3,45 +3,104 @@ namespace NowOnline.Core.Presence;
 // Server-side filter, sort and page: a grid asks for one page and never pulls the whole list.
 public sealed partial class PresenceTracker
 {
+    /// <summary>
+    /// Below this many rows, or when the view needs no text, one thread scans: splitting would cost more than it saves.
+    /// </summary>
+    internal const int ParallelScanThreshold = 16_384;
+
     public OnlinePage Query(OnlineQuery query)
     {
-        query = query.At(_clock.GetUtcNow());
+        var filter = new RowFilter(query.At(_clock.GetUtcNow()));
         var skip = Math.Max(0, query.Skip);
         var take = Math.Clamp(query.Take, 0, OnlineQuery.MaxTake);
-        var comparer = new OnlineRowComparer(query.Sort, query.Descending);
+        var order = new RowOrder(query.Sort, query.Descending);
         var wanted = (int)Math.Min((long)skip + take, int.MaxValue);
+        // Rows are appended as they come online, so the list runs roughly oldest to newest: for the default view
+        // (newest first) scanning from the end fills the heap with the winners early, and most later rows then cost
+        // one comparison with its top instead of a trip through the heap.
+        var backwards = query.Sort == OnlineSortField.LastActivity && query.Descending;
 
-        // Keep only the best skip+take rows while scanning: O(n log k) instead of sorting every match.
-        var best = new PriorityQueue<OnlineRow, OnlineRow>(Comparer<OnlineRow>.Create((a, b) => comparer.Compare(b, a)));
-        int total, online, customers;
         lock (_gate)
         {
-            total = 0;
-            online = _rows.Count;
-            customers = _customerRows;
-            foreach (var row in _rows.Values)
+            // A text filter or text sort follows a pointer per row (slot, profile, string) and is bound by memory
+            // latency: the scan is split over the cores. The writer waits for this lock anyway, so the second core is
+            // not taken from it; a part no pool thread picks up is run by the caller when it waits (task inlining).
+            var parts = filter.ReadsText || order.ReadsText ? Math.Clamp(_rowCount / ParallelScanThreshold, 1, Environment.ProcessorCount) : 1;
+            var scans = new RowScan[parts];
+            var size = (_rowCount + parts - 1) / Math.Max(1, parts);
+            for (var p = 0; p < parts; p++)
+                scans[p] = new RowScan(_rowList, p * size, Math.Min(_rowCount, (p + 1) * size), backwards, filter, order, wanted);
+            if (parts == 1) scans[0].Run();
+            else Parallel.ForEach(scans, scan => scan.Run());
+
+            var total = 0;
+            var kept = new List<RowEntry>(Math.Min(wanted * parts, _rowCount));
+            foreach (var scan in scans)
             {
-                if (!query.Matches(row)) continue;
+                total += scan.Total;
+                scan.TakeBest(kept);
+            }
+
+            kept.Sort(order);
+            // Slots change under the lock, so the page's rows are built before it is released.
+            var items = new OnlineRow[Math.Clamp(Math.Min(kept.Count, wanted) - skip, 0, take)];
+            for (var i = 0; i < items.Length; i++) items[i] = kept[skip + i].Slot.ToRow();
+            return new OnlinePage(total, items, _rowCount, _customerRows, _rowCount - _customerRows);
+        }
+    }
+
+    /// <summary>One part of a query's scan: counts its matches and keeps its best skip+take of them.</summary>
+    private sealed class RowScan(RowEntry[] rows, int from, int to, bool backwards, RowFilter filter, RowOrder order, int wanted)
+    {
+        // Keep only the best skip+take rows while scanning: O(n log k) instead of sorting every match.
+        // The heap's top is the worst row kept, so a row that does not beat it costs one comparison.
+        private readonly PriorityQueue<RowEntry, RowEntry> _best = new(order.Reversed);
+
+        public int Total { get; private set; }
+
+        public void Run()
+        {
+            var total = 0;
+            RowEntry worst = default;
+            var count = to - from;
+            for (var n = 0; n < count; n++)
+            {
+                ref readonly var row = ref rows[backwards ? to - 1 - n : from + n];
+                if (!filter.Matches(row)) continue;
                 total++;
                 if (wanted == 0) continue;
-                if (best.Count < wanted) best.Enqueue(row, row);
-                else if (comparer.Compare(row, best.Peek()) < 0) best.DequeueEnqueue(row, row);
+                if (_best.Count < wanted)
+                {
+                    _best.Enqueue(row, row);
+                    worst = _best.Peek();
+                }
+                else if (order.Compare(in row, in worst) < 0)
+                {
+                    _best.DequeueEnqueue(row, row);
+                    worst = _best.Peek();
+                }
             }
+
+            Total = total;
         }
 
-        var ordered = new OnlineRow[best.Count];
-        for (var i = ordered.Length - 1; i >= 0; i--) ordered[i] = best.Dequeue();
-        var items = skip >= ordered.Length ? [] : ordered[skip..];
-        return new OnlinePage(total, items, online, customers, online - customers);
+        public void TakeBest(List<RowEntry> into)
+        {
+            foreach (var (row, _) in _best.UnorderedItems) into.Add(row);
+        }
     }
 
     /// <summary>Every row that matches, in order: for exports. Unpaged by design; callers stream it out.</summary>
     public IReadOnlyList<OnlineRow> QueryAll(OnlineQuery query)
     {
-        query = query.At(_clock.GetUtcNow());
-        List<OnlineRow> matches;
-        lock (_gate) matches = _rows.Values.Where(query.Matches).ToList();
-        matches.Sort(new OnlineRowComparer(query.Sort, query.Descending));
-        return matches;
+        var filter = new RowFilter(query.At(_clock.GetUtcNow()));
+        var matches = new List<RowEntry>();
+        lock (_gate)
+        {
+            for (var i = 0; i < _rowCount; i++)
+                if (filter.Matches(in _rowList[i])) matches.Add(_rowList[i]);
+            matches.Sort(new RowOrder(query.Sort, query.Descending));
+            return matches.ConvertAll(entry => entry.Slot.ToRow());
+        }
     }
 }

@@ -1,11 +1,15 @@
 namespace NowOnline.Core.Presence;
 
 // The online list: one row per signed-in customer (their most recent live session) and one per visitor session.
+// Rows live in mutable slots changed in place under the lock; an immutable OnlineRow is built only when someone reads
+// (a query's page, a subscriber's flush), so applying an event allocates no row and leaves no garbage behind.
 public sealed partial class PresenceTracker
 {
-    private readonly Dictionary<string, OnlineRow> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RowSlot> _rows = new(StringComparer.Ordinal);
+    private RowEntry[] _rowList = new RowEntry[1024];
+    private int _rowCount;
     private readonly Dictionary<long, List<SessionState>> _customerSessions = new();
-    private readonly Dictionary<string, RowChange> _pending = new(StringComparer.Ordinal);
+    private readonly List<RowSlot> _changed = [];
     private readonly List<PresenceSubscription> _subscribers = [];
     private int _customerRows;
 
@@ -17,7 +21,9 @@ public sealed partial class PresenceTracker
     {
         lock (_gate)
         {
-            var subscription = new PresenceSubscription(_rows.Values.ToList(), Unsubscribe);
+            var rows = new OnlineRow[_rowCount];
+            for (var i = 0; i < rows.Length; i++) rows[i] = _rowList[i].Slot.ToRow();
+            var subscription = new PresenceSubscription(rows, Unsubscribe);
             _subscribers.Add(subscription);
             return subscription;
         }
@@ -34,24 +40,30 @@ public sealed partial class PresenceTracker
     }
 
     /// <summary>Moves a session into the right place of the online index after its state changed.</summary>
-    private void Reindex(SessionState session, DateTimeOffset now)
+    private void Reindex(SessionState session, long nowTicks)
     {
         var wasOnline = session.Online;
         var oldCustomer = session.IndexedCustomerId;
-        var online = now < session.ExpiresAt(_interval);
+        var online = nowTicks < session.ExpiresAtTicks(_intervalTicks);
+        var newCustomer = online ? session.CustomerId : null;
 
-        if (wasOnline && oldCustomer is { } previous) RemoveCustomerSession(previous, session);
+        // The common case, a session staying online under the same customer, keeps its place in the index.
+        if (!(wasOnline && online && oldCustomer == newCustomer))
+        {
+            if (wasOnline && oldCustomer is { } previous) RemoveCustomerSession(previous, session);
+            if (newCustomer is { } current) AddCustomerSession(current, session);
+        }
+
         session.Online = online;
-        session.IndexedCustomerId = online ? session.CustomerId : null;
-        if (online && session.CustomerId is { } current) AddCustomerSession(current, session);
+        session.IndexedCustomerId = newCustomer;
         if (online && !session.Queued)
         {
             session.Queued = true;
             _expiry.Enqueue(session, session.ExpiresAt(_interval));
         }
 
-        if (wasOnline && oldCustomer is { } oldId && oldId != session.IndexedCustomerId) RefreshCustomerRow(oldId);
-        if (session.IndexedCustomerId is { } newId) RefreshCustomerRow(newId);
+        if (wasOnline && oldCustomer is { } oldId && oldId != newCustomer) RefreshCustomerRow(oldId);
+        if (newCustomer is { } newId) RefreshCustomerRow(newId);
         RefreshVisitorRow(session);
     }
 
@@ -59,7 +71,7 @@ public sealed partial class PresenceTracker
     {
         if (!_customerSessions.TryGetValue(customerId, out var sessions))
         {
-            sessions = [];
+            sessions = new List<SessionState>(1);
             _customerSessions.Add(customerId, sessions);
         }
 
@@ -77,50 +89,91 @@ public sealed partial class PresenceTracker
     {
         if (!_customerSessions.TryGetValue(customerId, out var sessions))
         {
-            SetRow(OnlineRow.CustomerKey(customerId), null);
+            RemoveRow(OnlineRow.CustomerKey(customerId));
             return;
         }
 
-        var key = sessions[0].CustomerKey(customerId);
-
         var latest = sessions[0];
         foreach (var candidate in sessions)
-            if (candidate.LastActivity > latest.LastActivity) latest = candidate;
+            if (candidate.LastActivityTicks > latest.LastActivityTicks) latest = candidate;
 
-        var profile = _customers.GetValueOrDefault(customerId);
-        SetRow(key, new OnlineRow(key, latest.SessionId, customerId, profile?.FirstName, profile?.LastName,
-            profile?.Email, profile?.Company, latest.LastActivity, SessionType.Customer, latest.LastUrl, latest.Store,
-            sessions.Count));
+        var key = latest.CustomerKey(customerId);
+        if (!_rows.TryGetValue(key, out var slot)) slot = AddRow(key, SessionType.Customer);
+        if (slot.Set(latest, customerId, _customers.GetValueOrDefault(customerId), sessions.Count)) MarkChanged(slot);
     }
 
     private void RefreshVisitorRow(SessionState session)
     {
-        var key = session.VisitorRowKey;
-        SetRow(key, session.Online && session.IndexedCustomerId is null
-            ? new OnlineRow(key, session.SessionId, null, null, null, null, null, session.LastActivity,
-                SessionType.Visitor, session.LastUrl, session.Store, 1)
-            : null);
+        var slot = session.VisitorSlot;
+        if (!session.Online || session.IndexedCustomerId is not null)
+        {
+            if (slot is null) return;
+            session.VisitorSlot = null;
+            RemoveRow(slot.Key);
+            return;
+        }
+
+        slot ??= session.VisitorSlot = AddRow(OnlineRow.VisitorKey(session.SessionId), SessionType.Visitor);
+        if (slot.Set(session, null, null, 1)) MarkChanged(slot);
     }
 
-    private void SetRow(string key, OnlineRow? row)
+    private RowSlot AddRow(string key, SessionType type)
     {
-        _rows.TryGetValue(key, out var existing);
-        if (existing == row) return;
-
-        if (row is null) _rows.Remove(key);
-        else _rows[key] = row;
-
-        if (existing?.Type == SessionType.Customer) _customerRows--;
-        if (row?.Type == SessionType.Customer) _customerRows++;
-        _pending[key] = new RowChange(key, row);
+        var slot = new RowSlot(key, type) { Index = _rowCount };
+        _rows.Add(key, slot);
+        if (_rowCount == _rowList.Length) Array.Resize(ref _rowList, _rowList.Length * 2);
+        _rowList[_rowCount++] = RowEntry.Of(slot);
+        if (type == SessionType.Customer) _customerRows++;
+        return slot;
     }
 
-    /// <summary>Hands the changes of one locked operation to every subscriber, each coalescing on its own.</summary>
+    private void RemoveRow(string key)
+    {
+        if (!_rows.Remove(key, out var slot)) return;
+        // Swap-remove keeps the list dense: the last row takes the leaving row's place.
+        var last = _rowList[--_rowCount];
+        _rowList[slot.Index] = last;
+        last.Slot.Index = slot.Index;
+        _rowList[_rowCount] = default;
+        slot.Present = false;
+        if (slot.Type == SessionType.Customer) _customerRows--;
+        MarkChanged(slot);
+    }
+
+    private void MarkChanged(RowSlot slot)
+    {
+        if (slot.Present) _rowList[slot.Index] = RowEntry.Of(slot);
+        if (slot.Pending) return;
+        slot.Pending = true;
+        _changed.Add(slot);
+    }
+
+    /// <summary>
+    /// Hands the changes of one locked operation to every subscriber, each coalescing on its own. Rows are built here,
+    /// once per changed row and flush, and only when someone is subscribed.
+    /// </summary>
     private void FlushChanges()
     {
-        if (_pending.Count == 0) return;
-        var changes = _pending.Values.ToArray();
-        _pending.Clear();
-        foreach (var subscriber in _subscribers) subscriber.Publish(changes);
+        if (_changed.Count == 0) return;
+        if (_subscribers.Count > 0)
+        {
+            // A key that left and came back within one operation has two slots here, in that order: the last one wins.
+            var changes = new RowChange[_changed.Count];
+            for (var i = 0; i < changes.Length; i++)
+            {
+                var slot = _changed[i];
+                changes[i] = new RowChange(slot.Key, slot.Present ? slot.ToRow() : null);
+            }
+
+            foreach (var subscriber in _subscribers) subscriber.Publish(changes);
+        }
+
+        ClearChanges();
+    }
+
+    private void ClearChanges()
+    {
+        foreach (var slot in _changed) slot.Pending = false;
+        _changed.Clear();
     }
 }

@@ -15,10 +15,11 @@ public sealed partial class PresenceTracker
     private readonly TimeSpan _eventIdRetention;
     private readonly Dictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<long, CustomerProfile> _customers = new();
-    private readonly Dictionary<string, Dictionary<string, CartLine>> _carts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _seenEventIds = new(StringComparer.Ordinal);
-    private readonly Queue<(string Id, DateTimeOffset At)> _seenEventOrder = new();
+    private readonly Dictionary<string, Cart> _carts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _seenEventIds = new(StringComparer.Ordinal);
+    private readonly Queue<(string Id, long AtTicks)> _seenEventOrder = new();
     private TimeSpan _interval;
+    private long _intervalTicks;
     private long _appliedSequence;
     private long _ignoredBots;
     private long _duplicates;
@@ -29,7 +30,13 @@ public sealed partial class PresenceTracker
         _clock = clock;
         _bots = new BotFilter(options.Value.IgnoredUserAgents);
         _eventIdRetention = TimeSpan.FromMinutes(options.Value.EventIdRetentionMinutes);
-        _interval = TimeSpan.FromMinutes(Settings.OnlineSettings.DefaultOnlineMinutesInterval);
+        SetInterval(TimeSpan.FromMinutes(Settings.OnlineSettings.DefaultOnlineMinutesInterval));
+    }
+
+    private void SetInterval(TimeSpan interval)
+    {
+        _interval = interval;
+        _intervalTicks = interval.Ticks;
     }
 
     /// <summary>The Online Minutes Interval currently in force.</summary>
@@ -71,13 +78,15 @@ public sealed partial class PresenceTracker
     /// </summary>
     public ApplyResult Apply(IReadOnlyList<ActivityEvent> events, long lastSequence = 0)
     {
-        var now = _clock.GetUtcNow();
+        var now = _clock.GetUtcNow().UtcTicks;
         int applied = 0, duplicates = 0, bots = 0;
         lock (_gate)
         {
-            foreach (var activity in events)
+            for (var i = 0; i < events.Count; i++)
             {
-                if (_bots.Matches(activity.UserAgent))
+                var activity = events[i];
+                _sessions.TryGetValue(activity.SessionId, out var session);
+                if (IsBot(activity.UserAgent, session))
                 {
                     bots++;
                     continue;
@@ -89,7 +98,7 @@ public sealed partial class PresenceTracker
                     continue;
                 }
 
-                ApplyOne(activity, now);
+                ApplyOne(activity, session, now);
                 applied++;
             }
 
@@ -112,14 +121,22 @@ public sealed partial class PresenceTracker
         }
     }
 
-    private bool RememberEventId(string id, DateTimeOffset now)
+    /// <summary>
+    /// A user agent already stored on the event's session passed the filter when it was stored (the patterns never
+    /// change while the tracker lives), so the usual event skips the pattern scan: one string comparison instead.
+    /// </summary>
+    private bool IsBot(string? userAgent, SessionState? session) =>
+        !(session is { UserAgentVetted: true } && string.Equals(session.UserAgent, userAgent, StringComparison.Ordinal))
+        && _bots.Matches(userAgent);
+
+    private bool RememberEventId(string id, long nowTicks)
     {
-        if (!_seenEventIds.TryAdd(id, now)) return false;
-        _seenEventOrder.Enqueue((id, now));
+        if (!_seenEventIds.TryAdd(id, nowTicks)) return false;
+        _seenEventOrder.Enqueue((id, nowTicks));
         return true;
     }
 
-    private void ApplyOne(ActivityEvent activity, DateTimeOffset now)
+    private void ApplyOne(ActivityEvent activity, SessionState? session, long nowTicks)
     {
         if (activity.Type == ActivityType.PageView)
         {
@@ -128,7 +145,7 @@ public sealed partial class PresenceTracker
             return;
         }
 
-        if (!_sessions.TryGetValue(activity.SessionId, out var session))
+        if (session is null)
         {
             session = new SessionState(activity.SessionId, activity.OccurredAt);
             _sessions.Add(session.SessionId, session);
@@ -140,12 +157,13 @@ public sealed partial class PresenceTracker
             MarkCustomerDirty(profile.Id);
         }
 
-        var isLatest = activity.OccurredAt >= session.LastActivity;
+        var occurredTicks = activity.OccurredAt.UtcTicks;
+        var isLatest = occurredTicks >= session.LastActivityTicks;
         if (isLatest)
         {
             // Idle for the whole interval means the login is gone: the customer must sign in again.
             if (session.CustomerId is not null && session.LastActivity != DateTimeOffset.MinValue
-                && activity.OccurredAt >= session.ExpiresAt(_interval))
+                && occurredTicks >= session.ExpiresAtTicks(_intervalTicks))
                 session.CustomerId = null;
 
             switch (activity.Type)
@@ -162,53 +180,67 @@ public sealed partial class PresenceTracker
 
             session.LastActivity = activity.OccurredAt;
             if (activity.Url is not null) session.LastUrl = activity.Url;
-            if (activity.Store is not null) session.Store = activity.Store;
-            if (activity.UserAgent is not null) session.UserAgent = activity.UserAgent;
+            // Keep the stored string when the value is equal: no new reference from an old session into a young string.
+            if (activity.Store is not null && !string.Equals(session.Store, activity.Store, StringComparison.Ordinal))
+                session.Store = activity.Store;
+            if (activity.UserAgent is not null && !string.Equals(session.UserAgent, activity.UserAgent, StringComparison.Ordinal))
+                session.UserAgent = activity.UserAgent;
+            if (activity.UserAgent is not null) session.UserAgentVetted = true;
         }
 
         if (activity.Type.IsCartChange() && activity.Item is { } line)
-            ApplyCartChange(CartOwner(session), activity.Type, line);
+            ApplyCartChange(CartOf(session), activity.Type, line);
 
-        MarkSessionDirty(session.SessionId);
-        Reindex(session, now);
+        MarkSessionDirty(session);
+        Reindex(session, nowTicks);
     }
 
-    private static string CartOwner(SessionState session) =>
-        session.CustomerId is { } id ? session.CustomerKey(id) : session.VisitorCartKey;
+    /// <summary>
+    /// The cart a session's cart events change: its customer's while signed in, else its own. The session remembers the
+    /// last cart it used, so the usual event finds it without a lookup; a cart that left or belongs to another owner
+    /// (the session signed in or out since) is looked up again.
+    /// </summary>
+    private Cart CartOf(SessionState session)
+    {
+        var owner = session.CustomerId is { } id ? session.CustomerKey(id) : session.VisitorCartKey;
+        if (session.LastCart is { Removed: false } known && string.Equals(known.Owner, owner, StringComparison.Ordinal)) return known;
+        return session.LastCart = CartFor(owner);
+    }
+
+    private Cart CartFor(string owner)
+    {
+        if (_carts.TryGetValue(owner, out var cart)) return cart;
+        cart = new Cart(owner);
+        _carts.Add(owner, cart);
+        return cart;
+    }
+
+    private void RemoveCart(string owner)
+    {
+        if (!_carts.Remove(owner, out var cart)) return;
+        cart.Removed = true;
+        MarkCartDirty(cart); // written as empty at the next checkpoint, which deletes its lines
+    }
 
     // A customer's cart key is their row key, so a session can hand out one cached string for both.
     internal static string CustomerCartKey(long customerId) => OnlineRow.CustomerKey(customerId);
 
     internal static string VisitorCartKey(string sessionId) => $"s:{sessionId}";
 
-    private void ApplyCartChange(string owner, ActivityType type, CartLine line)
+    private void ApplyCartChange(Cart cart, ActivityType type, CartLine line)
     {
-        if (!_carts.TryGetValue(owner, out var cart))
-        {
-            cart = new Dictionary<string, CartLine>(StringComparer.Ordinal);
-            _carts.Add(owner, cart);
-        }
-
-        var current = cart.TryGetValue(line.Sku, out var existing) ? existing.Qty : 0;
-        var qty = type switch
-        {
-            ActivityType.CartAdd => current + line.Qty,
-            ActivityType.CartRemove => line.Qty > 0 ? current - line.Qty : 0,
-            _ => line.Qty,
-        };
-
-        if (qty <= 0) cart.Remove(line.Sku);
-        else cart[line.Sku] = new CartLine(line.Sku, line.Name ?? existing?.Name, qty);
-        MarkCartDirty(owner);
+        cart.Apply(type, line);
+        MarkCartDirty(cart);
     }
 
     /// <summary>A visitor who signs in keeps what they put in the cart as a guest, as a store does.</summary>
     private void MergeVisitorCart(string sessionId, long customerId)
     {
         var visitorKey = VisitorCartKey(sessionId);
-        if (!_carts.Remove(visitorKey, out var guestCart) || guestCart.Count == 0) return;
-        foreach (var line in guestCart.Values) ApplyCartChange(CustomerCartKey(customerId), ActivityType.CartAdd, line);
-        MarkCartDirty(visitorKey);
+        if (!_carts.TryGetValue(visitorKey, out var guestCart) || guestCart.Count == 0) return;
+        var customerCart = CartFor(CustomerCartKey(customerId));
+        foreach (var line in guestCart.Lines) ApplyCartChange(customerCart, ActivityType.CartAdd, line);
+        RemoveCart(visitorKey);
     }
 
     /// <summary>The cart of a customer, or of a visitor session; kept across logout and expiry.</summary>
@@ -216,7 +248,7 @@ public sealed partial class PresenceTracker
     {
         var owner = customerId is { } id ? CustomerCartKey(id) : VisitorCartKey(sessionId ?? "");
         lock (_gate)
-            return _carts.TryGetValue(owner, out var cart) ? cart.Values.OrderBy(l => l.Sku, StringComparer.Ordinal).ToList() : [];
+            return _carts.TryGetValue(owner, out var cart) ? cart.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).ToList() : [];
     }
 
     public CustomerProfile? GetCustomer(long customerId)

@@ -20,11 +20,25 @@ internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
         set => _lastActivityTicks = value.UtcTicks;
     }
 
+    public long LastActivityTicks => _lastActivityTicks;
+
     public long? CustomerId { get; set; }
     public string? LastUrl { get; set; }
     public string? Store { get; set; }
     public string? UserAgent { get; set; }
+
+    /// <summary>True when <see cref="UserAgent"/> came from an event that passed the bot filter in this process.</summary>
+    public bool UserAgentVetted { get; set; }
     public bool Online { get; set; }
+
+    /// <summary>True while the session waits in the tracker's list of sessions to write at the next checkpoint.</summary>
+    public bool CheckpointDirty { get; set; }
+
+    /// <summary>True once the tracker forgot the session (offline past the data lifetime).</summary>
+    public bool Forgotten { get; set; }
+
+    /// <summary>The cart this session's last cart event changed (checked against the current owner before use).</summary>
+    public Cart? LastCart { get; set; }
 
     /// <summary>True while the session has an entry in the expiry queue.</summary>
     public bool Queued { get; set; }
@@ -32,14 +46,14 @@ internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
     /// <summary>Customer the session was counted under while online; differs from CustomerId during a transition.</summary>
     public long? IndexedCustomerId { get; set; }
 
-    private string? _visitorRowKey;
+    /// <summary>The session's visitor row while it is on the online list as a visitor.</summary>
+    public RowSlot? VisitorSlot { get; set; }
+
     private string? _visitorCartKey;
     private long _keyedCustomerId;
     private string? _customerKey;
 
     // Keys are built once per session, not once per event: the hot path then hashes an existing string and allocates none.
-    public string VisitorRowKey => _visitorRowKey ??= OnlineRow.VisitorKey(SessionId);
-
     public string VisitorCartKey => _visitorCartKey ??= PresenceTracker.VisitorCartKey(SessionId);
 
     /// <summary>The row (and cart) key <c>c:{id}</c> of a customer signed in on this session, cached for the last id asked.</summary>
@@ -56,6 +70,10 @@ internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
 
     public DateTimeOffset ExpiresAt(TimeSpan interval) =>
         LastActivity == DateTimeOffset.MinValue ? DateTimeOffset.MinValue : LastActivity + interval;
+
+    /// <summary>Expiry as UTC ticks (<see cref="long.MinValue"/> before any activity): the hot path compares ticks.</summary>
+    public long ExpiresAtTicks(long intervalTicks) =>
+        _lastActivityTicks == DateTimeOffset.MinValue.UtcTicks ? long.MinValue : _lastActivityTicks + intervalTicks;
 
     public SessionSnapshot ToSnapshot() =>
         new(SessionId, CustomerId, StartedAt, LastActivity, LastUrl, Store, UserAgent);

@@ -1,0 +1,91 @@
+namespace NowOnline.Core.Presence;
+
+/// <summary>
+/// One cart (of a customer, or of a visitor session) as the tracker keeps it: lines in a small array searched in order,
+/// with an index by SKU once a cart grows past <see cref="IndexedFrom"/> lines. Only touched under the tracker's lock.
+/// </summary>
+internal sealed class Cart(string owner)
+{
+    internal const int IndexedFrom = 32;
+
+    private CartEntry[] _lines = new CartEntry[2];
+    private Dictionary<string, int>? _index;
+
+    /// <summary>The persisted owner key: <c>c:{customerId}</c> or <c>s:{sessionId}</c>.</summary>
+    public string Owner { get; } = owner;
+
+    public int Count { get; private set; }
+
+    /// <summary>True once the cart left the tracker (merged into a customer's cart, or forgotten with its session).</summary>
+    public bool Removed { get; set; }
+
+    /// <summary>True while the cart waits in the tracker's list of carts to write at the next checkpoint.</summary>
+    public bool CheckpointDirty { get; set; }
+
+    public IEnumerable<CartLine> Lines
+    {
+        get
+        {
+            for (var i = 0; i < Count; i++) yield return new CartLine(_lines[i].Sku, _lines[i].Name, _lines[i].Qty);
+        }
+    }
+
+    /// <summary>Applies a cart event's line; a quantity at or below zero takes the line out.</summary>
+    public void Apply(ActivityType type, CartLine line)
+    {
+        var at = Find(line.Sku);
+        var current = at >= 0 ? _lines[at].Qty : 0;
+        var qty = type switch
+        {
+            ActivityType.CartAdd => current + line.Qty,
+            ActivityType.CartRemove => line.Qty > 0 ? current - line.Qty : 0,
+            _ => line.Qty,
+        };
+
+        if (qty <= 0)
+        {
+            if (at >= 0) RemoveAt(at);
+            return;
+        }
+
+        if (at >= 0) _lines[at] = _lines[at] with { Name = line.Name ?? _lines[at].Name, Qty = qty };
+        else Add(new CartEntry(line.Sku, line.Name, qty));
+    }
+
+    private int Find(string sku)
+    {
+        if (_index is not null) return _index.TryGetValue(sku, out var at) ? at : -1;
+        for (var i = 0; i < Count; i++)
+            if (string.Equals(_lines[i].Sku, sku, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+
+    private void Add(CartEntry entry)
+    {
+        if (Count == _lines.Length) Array.Resize(ref _lines, _lines.Length * 2);
+        _lines[Count] = entry;
+        _index?.Add(entry.Sku, Count);
+        Count++;
+        if (_index is null && Count > IndexedFrom)
+        {
+            _index = new Dictionary<string, int>(Count * 2, StringComparer.Ordinal);
+            for (var i = 0; i < Count; i++) _index.Add(_lines[i].Sku, i);
+        }
+    }
+
+    private void RemoveAt(int at)
+    {
+        // The last line takes the removed line's place; line order carries no meaning (readers sort by SKU).
+        var last = --Count;
+        _index?.Remove(_lines[at].Sku);
+        if (at != last)
+        {
+            _lines[at] = _lines[last];
+            if (_index is not null) _index[_lines[at].Sku] = at;
+        }
+
+        _lines[last] = default;
+    }
+
+    private readonly record struct CartEntry(string Sku, string? Name, int Qty);
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace NowOnline.Core.Presence;
+
+/// <summary>
+/// An <see cref="OnlineQuery"/>'s filters, prepared once per query (times as ticks, the search term trimmed and parsed)
+/// so testing a row allocates nothing. Text filters are case-insensitive "contains".
+/// </summary>
+internal readonly struct RowFilter
+{
+    private readonly SessionType? _type;
+    private readonly long? _idFrom, _idTo;
+    private readonly string? _firstName, _lastName, _email, _company, _lastUrl, _store, _search;
+    private readonly long _activityFrom, _activityTo;
+    private readonly long? _searchId;
+
+    public RowFilter(OnlineQuery query)
+    {
+        _type = query.Type;
+        _idFrom = query.IdFrom;
+        _idTo = query.IdTo;
+        _firstName = NullIfEmpty(query.FirstName);
+        _lastName = NullIfEmpty(query.LastName);
+        _email = NullIfEmpty(query.Email);
+        _company = NullIfEmpty(query.Company);
+        _lastUrl = NullIfEmpty(query.LastUrl);
+        _store = NullIfEmpty(query.Store);
+        _activityFrom = query.ActivityFrom?.UtcTicks ?? long.MinValue;
+        _activityTo = query.ActivityTo?.UtcTicks ?? long.MaxValue;
+        _search = string.IsNullOrWhiteSpace(query.Search) ? null : query.Search.Trim();
+        // The search also finds a customer by ID, written exactly as the grid shows it.
+        _searchId = _search is not null && long.TryParse(_search, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id)
+                    && id.ToString(CultureInfo.InvariantCulture) == _search ? id : null;
+    }
+
+    /// <summary>True when a text filter or the search is set: testing a row then reads its strings.</summary>
+    public bool ReadsText =>
+        _firstName is not null || _lastName is not null || _email is not null || _company is not null
+        || _lastUrl is not null || _store is not null || _search is not null;
+
+    public bool Matches(in RowEntry row) =>
+        MatchesValues(row.Type, row.LastActivityTicks, row.CustomerId == long.MinValue ? null : row.CustomerId)
+        && MatchesText(new SlotFields(row.Slot));
+
+    public bool Matches(OnlineRow row) =>
+        MatchesValues(row.Type, row.LastActivity.UtcTicks, row.CustomerId) && MatchesText(new RecordFields(row));
+
+    // Values first: they sit in the entry itself, so most rows a filter rejects never cost a pointer chase.
+    private bool MatchesValues(SessionType type, long lastActivityTicks, long? customerId) =>
+        (_type is null || type == _type)
+        && lastActivityTicks >= _activityFrom && lastActivityTicks <= _activityTo
+        && (_idFrom is null || customerId >= _idFrom)
+        && (_idTo is null || customerId <= _idTo);
+
+    // Generic over a struct so the JIT compiles one copy per row kind with every field access inlined; cheap tests
+    // come first and a text field is read only when its filter is set (a profile is one more pointer away).
+    private bool MatchesText<TRow>(TRow row) where TRow : struct, IRowFields =>
+        (_firstName is null || Contains(row.FirstName, _firstName))
+        && (_lastName is null || Contains(row.LastName, _lastName))
+        && (_email is null || Contains(row.Email, _email))
+        && (_company is null || Contains(row.Company, _company))
+        && (_lastUrl is null || Contains(row.LastUrl, _lastUrl))
+        && (_store is null || Contains(row.Store, _store))
+        && (_search is null || MatchesSearch(row, _search));
+
+    private bool MatchesSearch<TRow>(TRow row, string term) where TRow : struct, IRowFields =>
+        Contains(row.FirstName, term) || Contains(row.LastName, term) || Contains(row.Email, term) || Contains(row.Company, term)
+        || Contains(row.LastUrl, term) || Contains(row.Store, term) || Contains(row.SessionId, term)
+        || (_searchId is not null && row.CustomerId == _searchId);
+
+    private static bool Contains(string? value, string filter) =>
+        value is not null && value.Contains(filter, StringComparison.OrdinalIgnoreCase);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
+
+/// <summary>The text of a row (and its ID, for the search), read only when a text filter is set.</summary>
+internal interface IRowFields
+{
+    long? CustomerId { get; }
+    string? FirstName { get; }
+    string? LastName { get; }
+    string? Email { get; }
+    string? Company { get; }
+    string? LastUrl { get; }
+    string? Store { get; }
+    string SessionId { get; }
+}
+
+internal readonly struct SlotFields(RowSlot row) : IRowFields
+{
+    public long? CustomerId => row.CustomerId;
+    public string? FirstName => row.FirstName;
+    public string? LastName => row.LastName;
+    public string? Email => row.Email;
+    public string? Company => row.Company;
+    public string? LastUrl => row.LastUrl;
+    public string? Store => row.Store;
+    public string SessionId => row.SessionId;
+}
+
+internal readonly struct RecordFields(OnlineRow row) : IRowFields
+{
+    public long? CustomerId => row.CustomerId;
+    public string? FirstName => row.FirstName;
+    public string? LastName => row.LastName;
+    public string? Email => row.Email;
+    public string? Company => row.Company;
+    public string? LastUrl => row.LastUrl;
+    public string? Store => row.Store;
+    public string SessionId => row.SessionId;
+}

@@ -1,0 +1,37 @@
+namespace NowOnline.Core.Presence;
+
+/// <summary>Orders rows by one column; ties fall back to the row key so equal values never swap places.</summary>
+internal sealed class RowOrder(OnlineSortField field, bool descending) : IComparer<RowEntry>
+{
+    /// <summary>The opposite order: the top of a heap ordered by it is the worst row kept.</summary>
+    public IComparer<RowEntry> Reversed => Comparer<RowEntry>.Create((a, b) => Compare(b, a));
+
+    /// <summary>True when the order reads a text column (one more pointer per row than the inline values).</summary>
+    public bool ReadsText => field is not (OnlineSortField.LastActivity or OnlineSortField.Id or OnlineSortField.Type);
+
+    int IComparer<RowEntry>.Compare(RowEntry x, RowEntry y) => Compare(x, y);
+
+    public int Compare(in RowEntry x, in RowEntry y)
+    {
+        if (ReferenceEquals(x.Slot, y.Slot)) return 0;
+
+        // Numeric columns compare the entries' inline values; text columns follow the slot (and its profile).
+        var byField = field switch
+        {
+            OnlineSortField.LastActivity => x.LastActivityTicks.CompareTo(y.LastActivityTicks),
+            OnlineSortField.Id => x.CustomerId.CompareTo(y.CustomerId), // visitors (no ID) are long.MinValue: first, as null
+            OnlineSortField.FirstName => Text(x.Slot.FirstName, y.Slot.FirstName),
+            OnlineSortField.LastName => Text(x.Slot.LastName, y.Slot.LastName),
+            OnlineSortField.Email => Text(x.Slot.Email, y.Slot.Email),
+            OnlineSortField.Company => Text(x.Slot.Company, y.Slot.Company),
+            OnlineSortField.Type => x.Type.CompareTo(y.Type),
+            OnlineSortField.LastUrl => Text(x.Slot.LastUrl, y.Slot.LastUrl),
+            OnlineSortField.Store => Text(x.Slot.Store, y.Slot.Store),
+            _ => 0,
+        };
+        if (descending) byField = -byField;
+        return byField != 0 ? byField : string.CompareOrdinal(x.Slot.Key, y.Slot.Key);
+    }
+
+    private static int Text(string? x, string? y) => StringComparer.OrdinalIgnoreCase.Compare(x, y);
+}

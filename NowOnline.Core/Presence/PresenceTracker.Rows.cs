@@ -8,7 +8,7 @@ public sealed partial class PresenceTracker
     private readonly Dictionary<string, RowSlot> _rows = new(StringComparer.Ordinal);
     private RowEntry[] _rowList = new RowEntry[1024];
     private int _rowCount;
-    private readonly Dictionary<long, List<SessionState>> _customerSessions = new();
+    private readonly Dictionary<long, CustomerOnline> _customerSessions = new();
     private readonly List<RowSlot> _changed = [];
     private readonly List<PresenceSubscription> _subscribers = [];
     private int _customerRows;
@@ -69,37 +69,39 @@ public sealed partial class PresenceTracker
 
     private void AddCustomerSession(long customerId, SessionState session)
     {
-        if (!_customerSessions.TryGetValue(customerId, out var sessions))
+        if (!_customerSessions.TryGetValue(customerId, out var online))
         {
-            sessions = new List<SessionState>(1);
-            _customerSessions.Add(customerId, sessions);
+            online = new CustomerOnline();
+            _customerSessions.Add(customerId, online);
         }
 
-        sessions.Add(session);
+        online.Add(session);
     }
 
     private void RemoveCustomerSession(long customerId, SessionState session)
     {
-        if (!_customerSessions.TryGetValue(customerId, out var sessions)) return;
-        sessions.Remove(session);
-        if (sessions.Count == 0) _customerSessions.Remove(customerId);
+        if (!_customerSessions.TryGetValue(customerId, out var online)) return;
+        online.Remove(session);
+        if (online.Count == 0) _customerSessions.Remove(customerId);
     }
 
     private void RefreshCustomerRow(long customerId)
     {
-        if (!_customerSessions.TryGetValue(customerId, out var sessions))
+        if (!_customerSessions.TryGetValue(customerId, out var online))
         {
             RemoveRow(OnlineRow.CustomerKey(customerId));
             return;
         }
 
-        var latest = sessions[0];
-        foreach (var candidate in sessions)
+        var latest = online[0];
+        foreach (var candidate in online)
             if (candidate.LastActivityTicks > latest.LastActivityTicks) latest = candidate;
 
-        var key = latest.CustomerKey(customerId);
-        if (!_rows.TryGetValue(key, out var slot)) slot = AddRow(key, SessionType.Customer);
-        if (slot.Set(latest, customerId, _customers.GetValueOrDefault(customerId), sessions.Count)) MarkChanged(slot);
+        // The customer's row stays the same slot while any of their sessions is online: no lookup by key.
+        var slot = online.Row ??= _rows.TryGetValue(latest.CustomerKey(customerId), out var known)
+            ? known
+            : AddRow(latest.CustomerKey(customerId), SessionType.Customer);
+        if (slot.Set(latest, customerId, _customers.GetValueOrDefault(customerId), online.Count)) MarkChanged(slot);
     }
 
     private void RefreshVisitorRow(SessionState session)
@@ -176,4 +178,12 @@ public sealed partial class PresenceTracker
         foreach (var slot in _changed) slot.Pending = false;
         _changed.Clear();
     }
+}
+
+/// <summary>The live sessions of one signed-in customer, and the customer's row while any of them is online.</summary>
+internal sealed class CustomerOnline : List<SessionState>
+{
+    public CustomerOnline() : base(1) { }
+
+    public RowSlot? Row { get; set; }
 }

@@ -38,6 +38,20 @@ internal readonly struct RowFilter
         _firstName is not null || _lastName is not null || _email is not null || _company is not null
         || _lastUrl is not null || _store is not null || _search is not null;
 
+    /// <summary>Reads the strings this filter will test on the row (their lengths), to bring them into the cache early.</summary>
+    public int Touch(RowSlot row)
+    {
+        var profile = row.Profile;
+        var sum = 0;
+        if (_search is not null || _lastUrl is not null) sum += row.LastUrl?.Length ?? 0;
+        if (_search is not null) sum += row.SessionId.Length;
+        if (profile is null) return sum;
+        if (_search is not null || _email is not null) sum += profile.Email?.Length ?? 0;
+        if (_search is not null || _firstName is not null) sum += profile.FirstName?.Length ?? 0;
+        if (_search is not null || _lastName is not null) sum += profile.LastName?.Length ?? 0;
+        return sum;
+    }
+
     public bool Matches(in RowEntry row) =>
         MatchesValues(row.Type, row.LastActivityTicks, row.CustomerId == long.MinValue ? null : row.CustomerId)
         && MatchesText(new SlotFields(row.Slot));

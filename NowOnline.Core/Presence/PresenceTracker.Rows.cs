@@ -63,7 +63,7 @@ public sealed partial class PresenceTracker
         }
 
         if (wasOnline && oldCustomer is { } oldId && oldId != newCustomer) RefreshCustomerRow(oldId);
-        if (newCustomer is { } newId) RefreshCustomerRow(newId);
+        if (newCustomer is { } newId) RefreshCustomerRow(newId, session.Customer);
         RefreshVisitorRow(session);
     }
 
@@ -71,23 +71,26 @@ public sealed partial class PresenceTracker
     {
         if (!_customerSessions.TryGetValue(customerId, out var online))
         {
-            online = new CustomerOnline();
+            online = new CustomerOnline { Profile = _customers.GetValueOrDefault(customerId) };
             _customerSessions.Add(customerId, online);
         }
 
         online.Add(session);
+        session.Customer = online;
     }
 
     private void RemoveCustomerSession(long customerId, SessionState session)
     {
+        session.Customer = null;
         if (!_customerSessions.TryGetValue(customerId, out var online)) return;
         online.Remove(session);
         if (online.Count == 0) _customerSessions.Remove(customerId);
     }
 
-    private void RefreshCustomerRow(long customerId)
+    /// <summary>Rebuilds a customer's row from their live sessions; <paramref name="known"/> saves the lookup when at hand.</summary>
+    private void RefreshCustomerRow(long customerId, CustomerOnline? known = null)
     {
-        if (!_customerSessions.TryGetValue(customerId, out var online))
+        if ((known ?? _customerSessions.GetValueOrDefault(customerId)) is not { } online)
         {
             RemoveRow(OnlineRow.CustomerKey(customerId));
             return;
@@ -98,10 +101,10 @@ public sealed partial class PresenceTracker
             if (candidate.LastActivityTicks > latest.LastActivityTicks) latest = candidate;
 
         // The customer's row stays the same slot while any of their sessions is online: no lookup by key.
-        var slot = online.Row ??= _rows.TryGetValue(latest.CustomerKey(customerId), out var known)
-            ? known
+        var slot = online.Row ??= _rows.TryGetValue(latest.CustomerKey(customerId), out var existing)
+            ? existing
             : AddRow(latest.CustomerKey(customerId), SessionType.Customer);
-        if (slot.Set(latest, customerId, _customers.GetValueOrDefault(customerId), online.Count)) MarkChanged(slot);
+        if (slot.Set(latest, customerId, online.Profile, online.Count)) MarkChanged(slot);
     }
 
     private void RefreshVisitorRow(SessionState session)
@@ -186,4 +189,7 @@ internal sealed class CustomerOnline : List<SessionState>
     public CustomerOnline() : base(1) { }
 
     public RowSlot? Row { get; set; }
+
+    /// <summary>The customer's profile, kept in step with the tracker's profiles when a sign-in brings a new one.</summary>
+    public CustomerProfile? Profile { get; set; }
 }

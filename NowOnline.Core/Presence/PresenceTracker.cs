@@ -154,6 +154,7 @@ public sealed partial class PresenceTracker
         if (activity.Customer is { } profile && activity.Type.SignsIn())
         {
             _customers[profile.Id] = profile;
+            if (_customerSessions.TryGetValue(profile.Id, out var online)) online.Profile = profile;
             MarkCustomerDirty(profile.Id);
         }
 

@@ -37,6 +37,9 @@ internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
     /// <summary>True once the tracker forgot the session (offline past the data lifetime).</summary>
     public bool Forgotten { get; set; }
 
+    /// <summary>The live-session entry of the customer this session is counted under while online, else null.</summary>
+    public CustomerOnline? Customer { get; set; }
+
     /// <summary>The cart this session's last cart event changed (checked against the current owner before use).</summary>
     public Cart? LastCart { get; set; }
 

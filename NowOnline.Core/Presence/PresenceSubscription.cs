@@ -12,7 +12,7 @@ public sealed class PresenceSubscription : IDisposable
     private readonly Channel<bool> _signal =
         Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Action<PresenceSubscription> _unsubscribe;
-    private Dictionary<string, RowChange> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RowChange> _pending = new(StringComparer.Ordinal);
     private int _disposed;
 
     internal PresenceSubscription(IReadOnlyList<OnlineRow> initialRows, Action<PresenceSubscription> unsubscribe)
@@ -49,7 +49,7 @@ public sealed class PresenceSubscription : IDisposable
         {
             if (_pending.Count == 0) return [];
             var batch = _pending.Values.ToArray();
-            _pending = new Dictionary<string, RowChange>(StringComparer.Ordinal);
+            _pending.Clear(); // keeps its capacity: the writer's next changes do not grow a new table from scratch
             return batch;
         }
     }

@@ -89,4 +89,22 @@ public sealed class OnlineGridViewTests : TestContext
         grid.WaitForAssertion(() => Assert.Single(grid.FindAll("tr[data-key='c:42']")));
         Assert.Equal("live", grid.Find("[data-testid=live-state]").GetAttribute("data-state"));
     }
+
+    [Fact]
+    public void When_the_last_row_of_the_last_page_leaves_the_grid_steps_back_a_page()
+    {
+        var now = Now;
+        _tracker.Apply(Enumerable.Range(1, 21)
+            .Select(i => Login($"s-{i}", now.AddSeconds(-i), new CustomerProfile(i, $"F{i}", $"L{i}", $"c{i}@example.com", null)))
+            .ToList());
+        Navigation.NavigateTo("/customers/online?type=Customer&skip=20");
+        var grid = RenderComponent<OnlineGrid>();
+        Assert.Equal(["c:21"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
+
+        _tracker.Apply([Logout("s-21", now)]);
+
+        grid.WaitForAssertion(() => Assert.Equal(20, grid.FindAll("tr[data-key]").Count), TimeSpan.FromSeconds(5));
+        Assert.Equal("c:1", grid.Find("tr[data-key]").GetAttribute("data-key"));
+        grid.WaitForAssertion(() => Assert.EndsWith("/customers/online?type=Customer", Navigation.Uri));
+    }
 }

@@ -50,6 +50,7 @@ public sealed class GridDetailTests(BrowserFixture browser) : GridTestBase(brows
 
         await PostAsync(CartAdd("s-1", qty: 4));
         await Expect(grid.DetailPanel.GetByTestId("detail-cart")).ToContainTextAsync("Cart (5 items)");
+        await Expect(grid.Row("c:42")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("row-selected"));
         await PostAsync(new { type = "logout", sessionId = "s-1" });
 
         await Expect(grid.Row("c:42")).ToHaveCountAsync(0);

@@ -24,6 +24,20 @@ public sealed class HubTestClient : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private Task _pinging = Task.CompletedTask;
     private int _nextInvocation;
+    private TaskCompletionSource _reading = CompletedGate();
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
+
+    /// <summary>Stops taking messages off the socket, as a client that hangs would: the server's sends back up.</summary>
+    public void StopReading() => _reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Takes messages off the socket again (and so sees whatever the server did meanwhile, e.g. closing).</summary>
+    public void ResumeReading() => _reading.TrySetResult();
 
     private HubTestClient(ClientWebSocket socket, bool keepRowDetails)
     {
@@ -37,8 +51,11 @@ public sealed class HubTestClient : IAsyncDisposable
     public Task<string?> Closed => _closed.Task;
 
     /// <summary>Negotiates and connects to the hub; throws <see cref="HubRefusedException"/> when the server says no.</summary>
+    /// <param name="receiveBufferBytes">When set, the client socket's kernel receive buffer (no auto-tuning), so a client
+    /// that stops reading fills it after that many bytes instead of megabytes.</param>
     public static async Task<HubTestClient> ConnectAsync(Uri baseAddress, HubCredentials credentials,
-        string path = "/hubs/presence", bool keepRowDetails = true, HubCredentials? webSocketCredentials = null)
+        string path = "/hubs/presence", bool keepRowDetails = true, HubCredentials? webSocketCredentials = null,
+        int? receiveBufferBytes = null)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         using var negotiate = new HttpRequestMessage(HttpMethod.Post, WithToken($"{path}/negotiate?negotiateVersion=1", credentials));
@@ -60,7 +77,24 @@ public sealed class HubTestClient : IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await socket.ConnectAsync(url, timeout.Token);
+            if (receiveBufferBytes is { } size)
+            {
+                using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+                {
+                    ConnectCallback = async (context, cancellationToken) =>
+                    {
+                        var raw = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+                        {
+                            ReceiveBufferSize = size,
+                            NoDelay = true,
+                        };
+                        await raw.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                        return new System.Net.Sockets.NetworkStream(raw, ownsSocket: true);
+                    },
+                });
+                await socket.ConnectAsync(url, invoker, timeout.Token);
+            }
+            else await socket.ConnectAsync(url, timeout.Token);
         }
         catch (WebSocketException ex)
         {
@@ -131,6 +165,7 @@ public sealed class HubTestClient : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
+                await _reading.Task.WaitAsync(_stop.Token);
                 var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), _stop.Token);
                 if (result.MessageType == WebSocketMessageType.Close) break;
                 buffer.Advance(result.Count);

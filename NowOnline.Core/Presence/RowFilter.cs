@@ -29,8 +29,8 @@ internal readonly struct RowFilter
         _activityTo = query.ActivityTo?.UtcTicks ?? long.MaxValue;
         _search = string.IsNullOrWhiteSpace(query.Search) ? null : query.Search.Trim();
         // The search also finds a customer by ID, written exactly as the grid shows it.
-        _searchId = _search is not null && long.TryParse(_search, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id)
-                    && id.ToString(CultureInfo.InvariantCulture) == _search ? id : null;
+        _searchId = _search is not null && IsCanonicalInteger(_search)
+                    && long.TryParse(_search, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
 
     /// <summary>True when a text filter or the search is set: testing a row then reads its strings.</summary>
@@ -84,6 +84,16 @@ internal readonly struct RowFilter
 
     private static bool Contains(string? value, string filter) =>
         value is not null && value.Contains(filter, StringComparison.OrdinalIgnoreCase);
+
+    // Digits as an ID prints (no '+', no leading zeros, no "-0"): built per query and per hub change, so no allocation.
+    private static bool IsCanonicalInteger(string text)
+    {
+        var digits = text.AsSpan(text.StartsWith('-') ? 1 : 0);
+        if (digits.IsEmpty || (digits[0] == '0' && (digits.Length > 1 || text.Length > 1))) return false;
+        foreach (var c in digits)
+            if (c is < '0' or > '9') return false;
+        return true;
+    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

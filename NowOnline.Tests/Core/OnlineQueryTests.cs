@@ -46,6 +46,20 @@ public sealed class OnlineQueryTests
         Assert.Equal(["c:42"], _tracker.Query(new OnlineQuery { Search = "analytical" }).Items.Select(r => r.Key));
     }
 
+    [Theory]
+    [InlineData("42", new[] { "c:42" })]
+    [InlineData(" 43 ", new[] { "c:43" })]
+    [InlineData("042", new string[0])]
+    [InlineData("+42", new string[0])]
+    [InlineData("-42", new string[0])]
+    [InlineData("4", new string[0])]
+    public void Search_finds_a_customer_by_the_id_exactly_as_the_grid_shows_it(string search, string[] expected)
+    {
+        var page = _tracker.Query(new OnlineQuery { Search = search });
+
+        Assert.Equal(expected, page.Items.Select(r => r.Key));
+    }
+
     [Fact]
     public void Sort_by_last_name_ascending_puts_visitors_first_and_ties_stay_in_key_order()
     {

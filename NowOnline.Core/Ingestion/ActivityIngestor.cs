@@ -24,12 +24,13 @@ public sealed partial class ActivityIngestor(
     private readonly Channel<WorkItem> _queue = Channel.CreateBounded<WorkItem>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private SqliteConnection? _connection;
+    private ActivityLogWriter? _log;
     private DateTimeOffset _lastCheckpoint;
 
     /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
     {
-        var batch = new EventBatch(events);
+        var batch = new EventBatch(StoredEvent.Encode(events));
         try
         {
             await _queue.Writer.WriteAsync(batch, cancellationToken);
@@ -54,6 +55,8 @@ public sealed partial class ActivityIngestor(
     {
         _lastCheckpoint = clock.GetUtcNow();
         var reader = _queue.Reader;
+        using var wal = new WalCheckpointer(database, logger);
+        wal.Start();
         try
         {
             while (await WaitForWorkAsync(reader, stoppingToken))
@@ -67,6 +70,7 @@ public sealed partial class ActivityIngestor(
         _queue.Writer.TryComplete();
         while (reader.TryPeek(out _)) await DrainAsync(reader);
         if (!_faulted) TryCheckpoint();
+        wal.Stop();
         DropConnection();
     }
 
@@ -96,7 +100,7 @@ public sealed partial class ActivityIngestor(
             if (item is EventBatch batch)
             {
                 group.Add(batch);
-                events += batch.Events.Count;
+                events += batch.Events.Length;
             }
             else if (item is CheckpointRequest checkpoint) checkpoints.Add(checkpoint);
             else chores.Add(item);
@@ -123,10 +127,15 @@ public sealed partial class ActivityIngestor(
         return _connection;
     }
 
+    private ActivityLogWriter Log() => _log ??= new ActivityLogWriter(Connection());
+
     private void DropConnection()
     {
         try
         {
+            // Its prepared statements go first: a connection closes only once no statement is left on it.
+            _log?.Dispose();
+            _log = null;
             _connection?.Dispose();
         }
         catch (SqliteException)
@@ -140,9 +149,9 @@ public sealed partial class ActivityIngestor(
 
     private abstract class WorkItem;
 
-    private sealed class EventBatch(IReadOnlyList<ActivityEvent> events) : WorkItem
+    private sealed class EventBatch(StoredEvent[] events) : WorkItem
     {
-        public IReadOnlyList<ActivityEvent> Events { get; } = events;
+        public StoredEvent[] Events { get; } = events;
         public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -74,14 +74,12 @@ public sealed partial class ActivityIngestor
             }
         }
 
-        if (toApply.Count > 0) tracker.Apply(toApply, lastSequence);
-        tracker.CountDropped(ignored.Sum(), duplicates.Sum());
-        for (var i = 0; i < group.Count; i++)
-            group[i].Completion.TrySetResult(new IngestResult(accepted[i], duplicates[i], ignored[i]));
+        Post(new CommittedGroup(group, toApply, lastSequence, accepted, duplicates, ignored));
     }
 
     private Exception? TryCheckpoint()
     {
+        // The checkpoint covers what the tracker has applied; groups still on their way to it are filed by a later one.
         var checkpoint = tracker.TakeCheckpoint();
         _lastCheckpoint = clock.GetUtcNow();
         if (checkpoint.IsEmpty && checkpoint.Sequence == _writtenSequence) return null;

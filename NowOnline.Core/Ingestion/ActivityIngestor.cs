@@ -9,8 +9,9 @@ namespace NowOnline.Core.Ingestion;
 
 /// <summary>
 /// The single writer. Requests queue their batches; the writer commits everything waiting in one
-/// transaction (group commit), then applies it to the tracker, then answers each request. A request
-/// is acknowledged only after its events are committed; a failed commit applies nothing.
+/// transaction (group commit) and hands the group to the applier, which applies it to the tracker and answers
+/// each request while the writer commits the next group. A request is acknowledged only after its events are
+/// committed and applied; a failed commit applies nothing.
 /// </summary>
 public sealed partial class ActivityIngestor(
     PresenceTracker tracker,
@@ -57,6 +58,7 @@ public sealed partial class ActivityIngestor(
         var reader = _queue.Reader;
         using var wal = new WalCheckpointer(database, logger);
         wal.Start();
+        StartApplier();
         try
         {
             while (await WaitForWorkAsync(reader, stoppingToken))
@@ -69,6 +71,7 @@ public sealed partial class ActivityIngestor(
         // Shutting down: refuse new work (503), answer everything queued, then leave the state tables current.
         _queue.Writer.TryComplete();
         while (reader.TryPeek(out _)) await DrainAsync(reader);
+        StopApplier();
         if (!_faulted) TryCheckpoint();
         wal.Stop();
         DropConnection();
@@ -109,6 +112,8 @@ public sealed partial class ActivityIngestor(
         if (group.Count > 0) Commit(group);
         if (checkpoints.Count > 0 || (!_faulted && clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery))
         {
+            // Asked for: cover every event acknowledged so far; on its own: whatever the applier has reached.
+            if (checkpoints.Count > 0) WaitForApplier();
             var error = _faulted ? StorageDown() : TryCheckpoint();
             foreach (var request in checkpoints)
                 if (error is null) request.Completion.TrySetResult();

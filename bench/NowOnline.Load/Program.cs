@@ -58,14 +58,18 @@ try
     Log($"NowOnline at {ours}; preparing request bodies");
     var batches = new UniqueBodies(Storefront.Batches(Math.Min(maxRequests, 4_000), batchSize, sessions: 100_000, seed: 5));
     Log("warm-up");
-    await LoadRun.RunAsync(ours, apiKey, new UniqueBodies(Storefront.Batches(200, batchSize, 100_000, 9)), 4, TimeSpan.FromSeconds(quick ? 3 : 10), quick ? 300 : 2_000);
+    // Long enough at full concurrency for the JIT to finish tiering up the hot paths (tiered PGO re-compiles them after
+    // an instrumented pass), so the measured phase is steady state rather than compilation.
+    var warmUp = new UniqueBodies(Storefront.Batches(200, batchSize, 100_000, 9));
+    await LoadRun.RunAsync(ours, apiKey, warmUp, clients, TimeSpan.FromSeconds(quick ? 6 : 15), quick ? 1_500 : 5_000);
 
     Log($"NowOnline: {clients} clients, up to {seconds} s or {maxRequests:N0} requests");
     var mine = await LoadRun.RunAsync(ours, apiKey, batches, clients, TimeSpan.FromSeconds(seconds), maxRequests);
     Log($"NowOnline: {mine.EventsPerSecond:N0} events/s, {mine.Latency.Summary()}, {mine.Duplicates} duplicates, {mine.Failures} failures {mine.FirstFailure}");
 
     await using var classic = await ClassicServer.StartAsync(Path.Combine(folder, "classic.db"));
-    Log($"baseline at {classic.BaseAddress}: {clients} clients, up to {baselineSeconds} s");
+    Log($"baseline at {classic.BaseAddress}: warm-up, then {clients} clients, up to {baselineSeconds} s");
+    await LoadRun.RunAsync(classic.BaseAddress, apiKey, warmUp, clients, TimeSpan.FromSeconds(quick ? 2 : 5), quick ? 100 : 300);
     var theirs = await LoadRun.RunAsync(classic.BaseAddress, apiKey, batches, clients, TimeSpan.FromSeconds(baselineSeconds), maxRequests);
     Log($"baseline: {theirs.EventsPerSecond:N0} events/s, {theirs.Latency.Summary()}, {theirs.Failures} failures {theirs.FirstFailure}");
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -8,15 +7,15 @@ namespace NowOnline.Core.Persistence;
 
 /// <summary>
 /// One prepared SQLite statement driven through SQLitePCL directly, for the writer's hot loops. Parameters are bound by
-/// position and by value (strings as UTF-8 from a stack or pooled buffer), so a row costs no parameter objects, no name
+/// position and by value (strings as UTF-8 through one reused buffer), so a row costs no parameter objects, no name
 /// look-ups and no data reader, unlike a <see cref="SqliteCommand"/>. Errors become <see cref="SqliteException"/>.
 /// Must be disposed before its connection is closed.
 /// </summary>
 internal sealed class RawStatement : IDisposable
 {
-    private const int StackLimit = 512;
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private byte[] _scratch = new byte[512];
 
     public RawStatement(SqliteConnection connection, string sql)
     {
@@ -37,18 +36,11 @@ internal sealed class RawStatement : IDisposable
             return;
         }
 
+        // One scratch buffer per statement, reused for every value (SQLite copies what is bound).
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            var written = Encoding.UTF8.GetBytes(value, buffer);
-            BindUtf8(index, buffer[..written]);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
+        if (_scratch.Length < length) _scratch = new byte[Math.Max(length, _scratch.Length * 2)];
+        var written = Encoding.UTF8.GetBytes(value, _scratch);
+        BindUtf8(index, _scratch.AsSpan(0, written));
     }
 
     /// <summary>Binds UTF-8 text; SQLite copies it, so the buffer may be reused at once.</summary>

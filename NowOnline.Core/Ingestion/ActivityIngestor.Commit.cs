@@ -8,7 +8,7 @@ public sealed partial class ActivityIngestor
 {
     private void Commit(List<EventBatch> group)
     {
-        var toStore = new List<ActivityEvent>();
+        var toStore = new List<StoredEvent>();
         var owners = new List<int>();
         var accepted = new int[group.Count];
         var duplicates = new int[group.Count];
@@ -16,21 +16,20 @@ public sealed partial class ActivityIngestor
         var idsInGroup = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < group.Count; i++)
         {
-            foreach (var activity in group[i].Events)
+            foreach (var stored in group[i].Events)
             {
+                var activity = stored.Event;
                 if (tracker.IsBot(activity.UserAgent)) ignored[i]++;
                 else if (activity.EventId is { } id && (tracker.IsKnownEvent(id) || !idsInGroup.Add(id))) duplicates[i]++;
                 else
                 {
-                    toStore.Add(ToStoredPrecision(activity));
+                    toStore.Add(stored);
                     owners.Add(i);
                     accepted[i]++;
                 }
             }
         }
 
-        long lastSequence = 0;
-        var toApply = toStore;
         if (toStore.Count > 0 && _faulted)
         {
             // Fail fast while storage is down instead of making every request wait for the busy timeout;
@@ -40,13 +39,15 @@ public sealed partial class ActivityIngestor
             return;
         }
 
+        long lastSequence = 0;
+        var toApply = new List<ActivityEvent>(toStore.Count);
         if (toStore.Count > 0)
         {
             long[] sequences;
             try
             {
                 EnsureFreeSpace();
-                sequences = ActivityLog.Append(Connection(), toStore, clock.GetUtcNow());
+                sequences = Log().Append(toStore, clock.GetUtcNow());
                 MarkStorageWritten();
             }
             catch (Exception ex)
@@ -58,7 +59,6 @@ public sealed partial class ActivityIngestor
                 return;
             }
 
-            toApply = new List<ActivityEvent>(toStore.Count);
             for (var k = 0; k < toStore.Count; k++)
             {
                 if (sequences[k] == 0)
@@ -69,34 +69,23 @@ public sealed partial class ActivityIngestor
                     continue;
                 }
 
-                toApply.Add(toStore[k]);
+                toApply.Add(toStore[k].Event);
                 lastSequence = Math.Max(lastSequence, sequences[k]);
             }
         }
 
-        if (toApply.Count > 0) tracker.Apply(toApply, lastSequence);
-        tracker.CountDropped(ignored.Sum(), duplicates.Sum());
-        for (var i = 0; i < group.Count; i++)
-            group[i].Completion.TrySetResult(new IngestResult(accepted[i], duplicates[i], ignored[i]));
-    }
-
-    /// <summary>The database keeps milliseconds; trimming here keeps memory and disk identical across a restart.</summary>
-    private static ActivityEvent ToStoredPrecision(ActivityEvent activity)
-    {
-        var ms = activity.OccurredAt.ToUnixTimeMilliseconds();
-        return activity.OccurredAt.UtcTicks % TimeSpan.TicksPerMillisecond == 0 && activity.OccurredAt.Offset == TimeSpan.Zero
-            ? activity
-            : activity with { OccurredAt = DateTimeOffset.FromUnixTimeMilliseconds(ms) };
+        Post(new CommittedGroup(group, toApply, lastSequence, accepted, duplicates, ignored));
     }
 
     private Exception? TryCheckpoint()
     {
+        // The checkpoint covers what the tracker has applied; groups still on their way to it are filed by a later one.
         var checkpoint = tracker.TakeCheckpoint();
         _lastCheckpoint = clock.GetUtcNow();
         if (checkpoint.IsEmpty && checkpoint.Sequence == _writtenSequence) return null;
         try
         {
-            ActivityLog.WriteCheckpoint(Connection(), checkpoint);
+            Log().WriteCheckpoint(checkpoint);
             _writtenSequence = checkpoint.Sequence;
             _lastWrite = clock.GetUtcNow();
             return null;

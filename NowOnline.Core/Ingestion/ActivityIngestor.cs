@@ -9,8 +9,9 @@ namespace NowOnline.Core.Ingestion;
 
 /// <summary>
 /// The single writer. Requests queue their batches; the writer commits everything waiting in one
-/// transaction (group commit), then applies it to the tracker, then answers each request. A request
-/// is acknowledged only after its events are committed; a failed commit applies nothing.
+/// transaction (group commit) and hands the group to the applier, which applies it to the tracker and answers
+/// each request while the writer commits the next group. A request is acknowledged only after its events are
+/// committed and applied; a failed commit applies nothing.
 /// </summary>
 public sealed partial class ActivityIngestor(
     PresenceTracker tracker,
@@ -24,12 +25,13 @@ public sealed partial class ActivityIngestor(
     private readonly Channel<WorkItem> _queue = Channel.CreateBounded<WorkItem>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private SqliteConnection? _connection;
+    private ActivityLogWriter? _log;
     private DateTimeOffset _lastCheckpoint;
 
     /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
     {
-        var batch = new EventBatch(events);
+        var batch = new EventBatch(StoredEvent.Encode(events));
         try
         {
             await _queue.Writer.WriteAsync(batch, cancellationToken);
@@ -54,6 +56,9 @@ public sealed partial class ActivityIngestor(
     {
         _lastCheckpoint = clock.GetUtcNow();
         var reader = _queue.Reader;
+        using var wal = new WalCheckpointer(database, logger);
+        wal.Start();
+        StartApplier();
         try
         {
             while (await WaitForWorkAsync(reader, stoppingToken))
@@ -66,7 +71,9 @@ public sealed partial class ActivityIngestor(
         // Shutting down: refuse new work (503), answer everything queued, then leave the state tables current.
         _queue.Writer.TryComplete();
         while (reader.TryPeek(out _)) await DrainAsync(reader);
+        StopApplier();
         if (!_faulted) TryCheckpoint();
+        wal.Stop();
         DropConnection();
     }
 
@@ -96,7 +103,7 @@ public sealed partial class ActivityIngestor(
             if (item is EventBatch batch)
             {
                 group.Add(batch);
-                events += batch.Events.Count;
+                events += batch.Events.Length;
             }
             else if (item is CheckpointRequest checkpoint) checkpoints.Add(checkpoint);
             else chores.Add(item);
@@ -105,6 +112,8 @@ public sealed partial class ActivityIngestor(
         if (group.Count > 0) Commit(group);
         if (checkpoints.Count > 0 || (!_faulted && clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery))
         {
+            // Asked for: cover every event acknowledged so far; on its own: whatever the applier has reached.
+            if (checkpoints.Count > 0) WaitForApplier();
             var error = _faulted ? StorageDown() : TryCheckpoint();
             foreach (var request in checkpoints)
                 if (error is null) request.Completion.TrySetResult();
@@ -123,10 +132,15 @@ public sealed partial class ActivityIngestor(
         return _connection;
     }
 
+    private ActivityLogWriter Log() => _log ??= new ActivityLogWriter(Connection());
+
     private void DropConnection()
     {
         try
         {
+            // Its prepared statements go first: a connection closes only once no statement is left on it.
+            _log?.Dispose();
+            _log = null;
             _connection?.Dispose();
         }
         catch (SqliteException)
@@ -140,9 +154,9 @@ public sealed partial class ActivityIngestor(
 
     private abstract class WorkItem;
 
-    private sealed class EventBatch(IReadOnlyList<ActivityEvent> events) : WorkItem
+    private sealed class EventBatch(StoredEvent[] events) : WorkItem
     {
-        public IReadOnlyList<ActivityEvent> Events { get; } = events;
+        public StoredEvent[] Events { get; } = events;
         public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

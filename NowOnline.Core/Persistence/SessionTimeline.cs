@@ -4,7 +4,7 @@ using NowOnline.Core.Presence;
 namespace NowOnline.Core.Persistence;
 
 /// <summary>
-/// Reads a session's recent activity from the durable event log on demand (index on SessionId, Sequence), so the
+/// Reads a session's recent activity from the durable event log on demand (SessionEvents, then the log's tail), so the
 /// tracker keeps no per-session history in memory.
 /// </summary>
 public sealed class SessionTimeline(SqliteDatabase database)
@@ -17,7 +17,15 @@ public sealed class SessionTimeline(SqliteDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Payload FROM ActivityEvents WHERE SessionId = $sid ORDER BY Sequence DESC LIMIT $limit";
+        // Filed under the session at each checkpoint (SessionEvents); the few events logged since are found in the log's tail.
+        command.CommandText = """
+            SELECT Payload FROM ActivityEvents WHERE Sequence IN (
+              SELECT Sequence FROM (SELECT Sequence FROM SessionEvents WHERE SessionId = $sid ORDER BY Sequence DESC LIMIT $limit)
+              UNION
+              SELECT Sequence FROM ActivityEvents
+              WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints) AND SessionId = $sid)
+            ORDER BY Sequence DESC LIMIT $limit
+            """;
         command.Parameters.AddWithValue("$sid", sessionId);
         command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, MaxLimit));
 

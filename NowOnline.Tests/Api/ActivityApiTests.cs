@@ -149,6 +149,29 @@ public sealed class ActivityApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Body_reading_problems_are_worded_for_the_activity_api()
+    {
+        var notJson = await _storefront.PostAsync("/api/activity", new StringContent("type=login"));
+        var empty = await _storefront.PostJsonAsync("/api/activity", "");
+        var malformed = await _storefront.PostJsonAsync("/api/activity", "[{\"type\":");
+        var tooLarge = await _storefront.PostJsonAsync("/api/activity", "[" + new string(' ', 1_100_000) + "]");
+
+        var unsupported = await notJson.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Send the events as application/json.", unsupported.GetProperty("detail").GetString());
+        var emptyReply = await empty.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((HttpStatusCode.BadRequest, "The activity was not accepted; nothing was stored."),
+            (empty.StatusCode, emptyReply.GetProperty("title").GetString()));
+        Assert.Equal("The body is empty: send one event object or an array of them.",
+            emptyReply.GetProperty("errors").GetProperty("body")[0].GetString());
+        var malformedReply = await malformed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("The body is not valid JSON (nested at most 16 deep): ",
+            malformedReply.GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("The body is larger than 1048576 bytes; send smaller batches.",
+            (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Repeated_event_id_is_reported_as_a_duplicate()
     {
         await _storefront.PostEventAsync(Login("s-1", eventId: "evt-1"));

@@ -10,8 +10,8 @@ internal sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Acti
         builder.ToTable("ActivityEvents");
         builder.HasKey(e => e.Sequence);
         builder.Property(e => e.Sequence).ValueGeneratedOnAdd();
-        builder.HasIndex(e => e.EventId).IsUnique();
         builder.HasIndex(e => e.ReceivedAtMs);
-        builder.HasIndex(e => new { e.SessionId, e.Sequence });
+        // Event id and session look-ups live in the EventIds and SessionEvents tables (raw SQL, filled at each checkpoint),
+        // so that a commit only appends: see migration 20261124090000_LogLookupsOffTheCommitPath.
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NowOnline.Core.Ingestion;
@@ -12,6 +11,10 @@ namespace NowOnline.Web.Api.Activity;
 public static class ActivityApi
 {
     public const int MaxJsonDepth = 16;
+
+    /// <summary>The activity API's wording of the body-reading replies (415, 413, empty or malformed JSON).</summary>
+    private static readonly JsonBodyWording Wording = new("Send the events as application/json.", "; send smaller batches",
+        "The body is empty: send one event object or an array of them.", "The activity was not accepted; nothing was stored.");
 
     public static IEndpointRouteBuilder MapActivityApi(this IEndpointRouteBuilder app)
     {
@@ -29,32 +32,18 @@ public static class ActivityApi
         CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        if (!http.Request.HasJsonContentType())
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the events as application/json.");
-        if (http.Request.ContentLength > limits.MaxBodyBytes)
-            return TooLarge(limits);
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
-            sizeLimit.MaxRequestBodySize = limits.MaxBodyBytes;
-
-        JsonDocument document;
-        try
+        var body = await JsonBody.ReadAsync(http, limits.MaxBodyBytes, MaxJsonDepth, Wording, cancellationToken);
+        switch (body.Error)
         {
-            document = await JsonDocument.ParseAsync(http.Request.Body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth }, cancellationToken);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge(limits);
-        }
-        catch (JsonException ex)
-        {
-            return Invalid("body", $"The body is not valid JSON (nested at most {MaxJsonDepth} deep): {ex.Message}");
+            case ValidationProblem invalid: return invalid;
+            case ProblemHttpResult problem: return problem;
         }
 
-        using (document)
+        using (var document = body.Document!)
         {
             var errors = new ValidationErrors();
             var events = Parse(document.RootElement, clock.GetUtcNow(), limits, errors);
-            if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The activity was not accepted; nothing was stored.");
+            if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary(), title: Wording.InvalidTitle);
 
             try
             {
@@ -94,13 +83,6 @@ public static class ActivityApi
 
         return events;
     }
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
-            title: "The activity was not accepted; nothing was stored.");
-
-    private static ProblemHttpResult TooLarge(IngestionOptions limits) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {limits.MaxBodyBytes} bytes; send smaller batches.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);

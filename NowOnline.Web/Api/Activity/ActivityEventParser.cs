@@ -20,6 +20,7 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     public const int MaxUserAgentLength = 1024;
     public const int MaxQty = 100_000;
     private static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
+    private readonly List<string> _names = new(16);
 
     public ActivityEvent? Parse(JsonElement item, string path)
     {
@@ -63,13 +64,21 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     private string? Identifier(JsonElement item, string name, string prefix, bool required)
     {
         var value = Text(item, name, prefix, MaxIdLength, required);
-        if (value is not null && value.Any(char.IsWhiteSpace))
+        if (value is null) return null;
+        var (space, format) = (false, false);
+        foreach (var c in value)
+        {
+            space |= char.IsWhiteSpace(c);
+            format |= char.GetUnicodeCategory(c) == UnicodeCategory.Format;
+        }
+
+        if (space)
         {
             errors.Add(prefix + name, $"The {name} must not contain spaces.");
             return null;
         }
 
-        if (value is not null && value.Any(c => char.GetUnicodeCategory(c) == UnicodeCategory.Format))
+        if (format)
         {
             errors.Add(prefix + name, $"The {name} must be printable: it contains invisible formatting characters.");
             return null;
@@ -103,7 +112,7 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     {
         var text = Text(item, "url", prefix, MaxUrlLength);
         if (text is null) return null;
-        if (text.Any(char.IsWhiteSpace))
+        if (text.AsSpan().ContainsAny(WhiteSpace) || HasWhiteSpace(text))
         {
             errors.Add(prefix + "url", "The url must not contain spaces; percent-encode them.");
             return null;
@@ -224,13 +233,29 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
             return null;
         }
 
-        if (text.Any(char.IsControl) || !IsPaired(text))
+        // One pass over the text for the three checks below (this runs for every field of every event).
+        var (control, unpaired, overrides) = (false, false, false);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c < '\u00A0')
+            {
+                control |= char.IsControl(c);
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(c)) unpaired = true;
+            else overrides |= IsDirectionOverride(c);
+        }
+
+        if (control || unpaired)
         {
             errors.Add(prefix + name, $"The {name} contains control characters or broken unicode.");
             return null;
         }
 
-        if (text.Any(IsDirectionOverride))
+        if (overrides)
         {
             errors.Add(prefix + name, $"The {name} contains text-direction override characters, which can disguise what it shows.");
             return null;
@@ -243,9 +268,11 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     private static bool IsDirectionOverride(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
 
     // A repeated name is ambiguous (which one wins differs between parsers), so it is refused rather than guessed.
+    // Objects have a handful of properties: a list compared pairwise is cheaper than a hash set per object.
     private void RejectRepeatedNames(JsonElement item, string prefix)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = _names;
+        seen.Clear();
         foreach (var property in item.EnumerateObject())
         {
             string name;
@@ -259,20 +286,28 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
                 continue;
             }
 
-            if (!seen.Add(name) && seen.Add("\0" + name))
-                errors.Add(prefix + Truncate(name), $"The property '{Truncate(name)}' appears more than once.");
+            var before = Occurrences(seen, name);
+            seen.Add(name);
+            if (before == 1) errors.Add(prefix + Truncate(name), $"The property '{Truncate(name)}' appears more than once.");
         }
     }
 
-    private static bool IsPaired(string text)
+    private static int Occurrences(List<string> names, string name)
     {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            else if (char.IsSurrogate(text[i])) return false;
-        }
+        var count = 0;
+        foreach (var seen in names)
+            if (string.Equals(seen, name, StringComparison.Ordinal)) count++;
+        return count;
+    }
 
-        return true;
+    // ASCII white space, searched vectorised; other Unicode white space is rare and checked only when non-ASCII is present.
+    private static readonly System.Buffers.SearchValues<char> WhiteSpace = System.Buffers.SearchValues.Create(" \t\n\v\f\r\u0085\u00A0");
+
+    private static bool HasWhiteSpace(string text)
+    {
+        foreach (var c in text)
+            if (c > '\u00A0' && char.IsWhiteSpace(c)) return true;
+        return false;
     }
 
     private static string Quote(JsonElement value) =>

@@ -1,0 +1,140 @@
+using Microsoft.Data.Sqlite;
+using NowOnline.Core.Ingestion;
+using NowOnline.Core.Persistence;
+using NowOnline.Core.Presence;
+using NowOnline.Tests.Support;
+using static NowOnline.Tests.Support.Events;
+
+namespace NowOnline.Tests.Persistence;
+
+/// <summary>
+/// The writer's log on a real SQLite file: a commit only appends, and the event id and session look-ups are filed with
+/// each checkpoint, so exactly-once and timelines must hold both before and after a checkpoint, and across reconnects.
+/// </summary>
+public sealed class EventLogTests : IDisposable
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.UnixEpoch.AddYears(56);
+    private readonly CoreDatabase _database = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _database.Dispose();
+    }
+
+    private async Task<T> WithWriterAsync<T>(Func<ActivityLogWriter, SqliteConnection, T> act)
+    {
+        await using var connection = await _database.Sqlite.OpenAsync();
+        using var writer = new ActivityLogWriter(connection);
+        return act(writer, connection);
+    }
+
+    private static long[] Append(ActivityLogWriter writer, params ActivityEvent[] events) =>
+        writer.Append(StoredEvent.Encode(events), At);
+
+    private static PresenceCheckpoint Covering(long sequence) => new(sequence, [], [], []);
+
+    [Fact]
+    public async Task Id_logged_but_not_yet_checkpointed_is_a_duplicate_in_the_same_and_in_a_new_connection()
+    {
+        var first = await WithWriterAsync((writer, _) => (Append(writer, CartAdd("v-1", At, eventId: "e-1"))[0],
+            Append(writer, CartAdd("v-1", At, eventId: "e-1"))[0]));
+        var afterReconnect = await WithWriterAsync((writer, _) => Append(writer, CartAdd("v-1", At, eventId: "e-1"), CartAdd("v-1", At, eventId: "e-2")));
+
+        Assert.True(first.Item1 > 0);
+        Assert.Equal(0, first.Item2);
+        Assert.Equal(0, afterReconnect[0]);
+        Assert.True(afterReconnect[1] > first.Item1);
+    }
+
+    [Fact]
+    public async Task Checkpoint_files_the_logged_events_under_their_id_and_session_and_ids_stay_duplicates()
+    {
+        var (sequences, ids, timeline) = await WithWriterAsync((writer, connection) =>
+        {
+            var logged = Append(writer, CartAdd("v-1", At, eventId: "e-1"), PageView("v-2", At), CartAdd("v-1", At, "YM-02", eventId: "e-3"));
+            writer.WriteCheckpoint(Covering(logged.Max()));
+            return (logged, Column(connection, "SELECT EventId || '@' || Sequence FROM EventIds ORDER BY EventId"),
+                Column(connection, "SELECT SessionId || '@' || Sequence FROM SessionEvents ORDER BY SessionId, Sequence"));
+        });
+        var again = await WithWriterAsync((writer, _) => Append(writer, CartAdd("v-1", At, eventId: "e-3"), CartAdd("v-1", At, eventId: "e-4")));
+
+        Assert.Equal([$"e-1@{sequences[0]}", $"e-3@{sequences[2]}"], ids);
+        Assert.Equal([$"v-1@{sequences[0]}", $"v-1@{sequences[2]}", $"v-2@{sequences[1]}"], timeline);
+        Assert.Equal(0, again[0]);
+        Assert.True(again[1] > sequences.Max());
+    }
+
+    [Fact]
+    public async Task Failed_commit_stores_nothing_and_leaves_its_ids_free_for_the_retry()
+    {
+        var (failure, retry, stored) = await WithWriterAsync((writer, connection) =>
+        {
+            Execute(connection, """
+                CREATE TEMP TRIGGER refuse_boom BEFORE INSERT ON ActivityEvents WHEN NEW.EventId = 'boom'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                """);
+            var error = Record.Exception(() => Append(writer, CartAdd("v-1", At, eventId: "e-1"), CartAdd("v-1", At, eventId: "boom")));
+            Execute(connection, "DROP TRIGGER refuse_boom;");
+            return (error, Append(writer, CartAdd("v-1", At, eventId: "e-1"), CartAdd("v-1", At, eventId: "boom")),
+                Column(connection, "SELECT EventId FROM ActivityEvents ORDER BY Sequence"));
+        });
+
+        Assert.IsType<SqliteException>(failure);
+        Assert.All(retry, sequence => Assert.True(sequence > 0));
+        Assert.Equal(["e-1", "boom"], stored);
+    }
+
+    [Fact]
+    public async Task Timeline_shows_events_from_before_and_after_the_last_checkpoint_newest_first()
+    {
+        await WithWriterAsync((writer, _) =>
+        {
+            var early = Append(writer, CartAdd("v-1", At, eventId: "e-1"), PageView("v-2", At));
+            writer.WriteCheckpoint(Covering(early.Max()));
+            return Append(writer, CartAdd("v-1", At, "YM-02", eventId: "e-2"), PageView("v-1", At, "https://shop.example/late"));
+        });
+
+        var timeline = await new SessionTimeline(_database.Sqlite).RecentAsync("v-1");
+        var newestTwo = await new SessionTimeline(_database.Sqlite).RecentAsync("v-1", limit: 2);
+
+        Assert.Equal([ActivityType.PageView, ActivityType.CartAdd, ActivityType.CartAdd], timeline.Select(e => e.Type));
+        Assert.Equal(["YM-02", "WB-01"], timeline.Where(e => e.Item is not null).Select(e => e.Item!.Sku));
+        Assert.Equal(timeline.Take(2), newestTwo);
+    }
+
+    [Fact]
+    public async Task Retention_deletes_an_old_event_together_with_its_id_and_timeline_entries()
+    {
+        var (deleted, ids, timeline, again) = await WithWriterAsync((writer, connection) =>
+        {
+            var logged = Append(writer, CartAdd("v-1", At, eventId: "e-1"), CartAdd("v-1", At, eventId: "e-2"));
+            writer.WriteCheckpoint(Covering(logged.Max()));
+            var result = ActivityLog.DeleteExpired(connection, new RetentionBatch(1, At.AddYears(-1), At.AddMinutes(1)));
+            return (result, Column(connection, "SELECT EventId FROM EventIds"), Column(connection, "SELECT Sequence FROM SessionEvents"),
+                Append(writer, CartAdd("v-1", At, eventId: "e-2"))[0]);
+        });
+
+        Assert.Equal(1, deleted.Events);
+        Assert.Equal(["e-2"], ids);
+        Assert.Single(timeline);
+        Assert.Equal(0, again);
+    }
+
+    private static List<string> Column(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read()) values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        return values;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

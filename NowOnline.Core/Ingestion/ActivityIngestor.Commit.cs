@@ -14,13 +14,17 @@ public sealed partial class ActivityIngestor
         var duplicates = new int[group.Count];
         var ignored = new int[group.Count];
         var idsInGroup = new HashSet<string>(StringComparer.Ordinal);
+        // One look at the tracker's ids for the whole group: one hold of its lock instead of one per event.
+        var known = tracker.KnownEvents(group.SelectMany(batch => batch.Events).Select(stored => stored.Event.EventId));
+        var n = 0;
         for (var i = 0; i < group.Count; i++)
         {
             foreach (var stored in group[i].Events)
             {
                 var activity = stored.Event;
-                if (tracker.IsBot(activity.UserAgent)) ignored[i]++;
-                else if (activity.EventId is { } id && (tracker.IsKnownEvent(id) || !idsInGroup.Add(id))) duplicates[i]++;
+                var isKnown = known[n++];
+                if (stored.IsBot) ignored[i]++;
+                else if (activity.EventId is { } id && (isKnown || !idsInGroup.Add(id))) duplicates[i]++;
                 else
                 {
                     toStore.Add(stored);

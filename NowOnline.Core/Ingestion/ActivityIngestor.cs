@@ -31,7 +31,7 @@ public sealed partial class ActivityIngestor(
     /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
     {
-        var batch = new EventBatch(StoredEvent.Encode(events));
+        var batch = new EventBatch(StoredEvent.Encode(events, tracker.IsBot));
         try
         {
             await _queue.Writer.WriteAsync(batch, cancellationToken);

@@ -4,14 +4,17 @@ using NowOnline.Core.Presence;
 
 namespace NowOnline.Core.Ingestion;
 
-/// <summary>An event as the log stores it: times trimmed to milliseconds, and its JSON payload as UTF-8.</summary>
-internal readonly record struct StoredEvent(ActivityEvent Event, ReadOnlyMemory<byte> Payload)
+/// <summary>
+/// An event as the log stores it: times trimmed to milliseconds, and its JSON payload as UTF-8. <see cref="IsBot"/> is
+/// decided with the payload, on the caller's thread, so the writer does not scan user agents.
+/// </summary>
+internal readonly record struct StoredEvent(ActivityEvent Event, ReadOnlyMemory<byte> Payload, bool IsBot = false)
 {
     /// <summary>
     /// Prepares a batch for the log on the caller's thread, so the single writer only binds bytes. All payloads of the
     /// batch share one buffer; the JSON is the same as <see cref="EventJson.Serialize"/> writes.
     /// </summary>
-    public static StoredEvent[] Encode(IReadOnlyList<ActivityEvent> events)
+    public static StoredEvent[] Encode(IReadOnlyList<ActivityEvent> events, Func<string?, bool>? isBot = null)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, events.Count * 320));
         var ends = new int[events.Count];
@@ -33,7 +36,7 @@ internal readonly record struct StoredEvent(ActivityEvent Event, ReadOnlyMemory<
         for (var i = 0; i < events.Count; i++)
         {
             var start = i == 0 ? 0 : ends[i - 1];
-            result[i] = new StoredEvent(stored[i], bytes[start..ends[i]]);
+            result[i] = new StoredEvent(stored[i], bytes[start..ends[i]], isBot?.Invoke(stored[i].UserAgent) ?? false);
         }
 
         return result;

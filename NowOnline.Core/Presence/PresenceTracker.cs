@@ -69,6 +69,18 @@ public sealed partial class PresenceTracker
         lock (_gate) return _seenEventIds.ContainsKey(eventId);
     }
 
+    /// <summary>For each id (null: none), whether it was already applied, all under one hold of the lock.</summary>
+    public bool[] KnownEvents(IEnumerable<string?> eventIds)
+    {
+        var ids = eventIds as IReadOnlyCollection<string?> ?? eventIds.ToList();
+        var known = new bool[ids.Count];
+        var i = 0;
+        lock (_gate)
+            foreach (var id in ids)
+                known[i++] = id is not null && _seenEventIds.ContainsKey(id);
+        return known;
+    }
+
     /// <summary>True when the storefront's user agent is on the ignore list.</summary>
     public bool IsBot(string? userAgent) => _bots.Matches(userAgent);
 

@@ -52,9 +52,7 @@ public static class ActivityApi
             }
             catch (StorageUnavailableException)
             {
-                http.Response.Headers.RetryAfter = "5";
-                return Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-                    "The activity store cannot be written right now; nothing was stored. Retry after 5 seconds.");
+                return StorageUnavailableReply.For(http, "activity store", "nothing was stored");
             }
         }
     }
@@ -83,9 +81,6 @@ public static class ActivityApi
 
         return events;
     }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
 }
 
 /// <summary>Reply to an accepted post: stored events, repeated event ids, and events dropped as bots.</summary>

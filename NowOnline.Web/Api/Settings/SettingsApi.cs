@@ -64,9 +64,7 @@ public static class SettingsApi
         }
         catch (StorageUnavailableException)
         {
-            http.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem("The settings store cannot be written right now; nothing was saved. Retry after 5 seconds.",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
+            return StorageUnavailableReply.For(http, "settings store", "nothing was saved");
         }
 
         http.Response.Headers.ETag = SettingsRequest.ETag(result.Current.Version);

@@ -111,10 +111,12 @@ public sealed partial class PresenceTracker
         var matches = new List<RowEntry>();
         lock (_gate)
         {
+            // Detached copies: the sort of a whole export runs after the lock is released, not while ingestion waits.
             for (var i = 0; i < _rowCount; i++)
-                if (filter.Matches(in _rowList[i])) matches.Add(_rowList[i]);
-            matches.Sort(new RowOrder(query.Sort, query.Descending));
-            return matches.ConvertAll(entry => entry.Slot.ToRow());
+                if (filter.Matches(in _rowList[i])) matches.Add(RowEntry.Of(_rowList[i].Slot.Copy()));
         }
+
+        matches.Sort(new RowOrder(query.Sort, query.Descending));
+        return matches.ConvertAll(entry => entry.Slot.ToRow());
     }
 }

@@ -60,6 +60,20 @@ internal sealed class RowSlot(string key, SessionType type)
         return true;
     }
 
+    /// <summary>A detached copy with the same values, for work done after the tracker's lock is released.</summary>
+    public RowSlot Copy() => new(Key, Type)
+    {
+        Index = -1,
+        Present = Present,
+        SessionId = SessionId,
+        CustomerId = CustomerId,
+        Profile = Profile,
+        LastActivityTicks = LastActivityTicks,
+        LastUrl = LastUrl,
+        Store = Store,
+        SessionCount = SessionCount,
+    };
+
     public OnlineRow ToRow() =>
         new(Key, SessionId, CustomerId, FirstName, LastName, Email, Company, new DateTimeOffset(LastActivityTicks, TimeSpan.Zero),
             Type, LastUrl, Store, SessionCount);

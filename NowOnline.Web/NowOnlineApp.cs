@@ -34,7 +34,9 @@ public static class NowOnlineApp
         app.MapAccountEndpoints();
         app.MapPresenceHub();
         app.MapGet("/", () => Results.Redirect("/customers/online")).ExcludeFromDescription();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>()
+            // .NET 10 adds its own "frame-ancestors 'self'" header; ours (SecurityHeaders) already says 'none'.
+            .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
         await app.Services.InitializeNowOnlineAsync();
         await FirstAdmin.EnsureAsync(app.Services);

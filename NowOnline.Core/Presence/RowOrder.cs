@@ -1,13 +1,13 @@
 namespace NowOnline.Core.Presence;
 
 /// <summary>Orders rows by one column; ties fall back to the row key so equal values never swap places.</summary>
-internal sealed class RowOrder(OnlineSortField field, bool descending) : IComparer<RowEntry>
+internal sealed class RowOrder(OnlineSortField sortField, bool descending) : IComparer<RowEntry>
 {
     /// <summary>The opposite order: the top of a heap ordered by it is the worst row kept.</summary>
     public IComparer<RowEntry> Reversed => Comparer<RowEntry>.Create((a, b) => Compare(b, a));
 
     /// <summary>True when the order reads a text column (one more pointer per row than the inline values).</summary>
-    public bool ReadsText => field is not (OnlineSortField.LastActivity or OnlineSortField.Id or OnlineSortField.Type);
+    public bool ReadsText => sortField is not (OnlineSortField.LastActivity or OnlineSortField.Id or OnlineSortField.Type);
 
     int IComparer<RowEntry>.Compare(RowEntry x, RowEntry y) => Compare(x, y);
 
@@ -16,7 +16,7 @@ internal sealed class RowOrder(OnlineSortField field, bool descending) : ICompar
         if (ReferenceEquals(x.Slot, y.Slot)) return 0;
 
         // Numeric columns compare the entries' inline values; text columns follow the slot (and its profile).
-        var byField = field switch
+        var byField = sortField switch
         {
             OnlineSortField.LastActivity => x.LastActivityTicks.CompareTo(y.LastActivityTicks),
             OnlineSortField.Id => x.CustomerId.CompareTo(y.CustomerId), // visitors (no ID) are long.MinValue: first, as null

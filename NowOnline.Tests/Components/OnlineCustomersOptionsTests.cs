@@ -10,7 +10,7 @@ using Radzen;
 namespace NowOnline.Tests.Components;
 
 /// <summary>The Online Customers Options form, rendered with bunit against a real settings service on a SQLite file.</summary>
-public sealed class OnlineCustomersOptionsTests : TestContext
+public sealed class OnlineCustomersOptionsTests : BunitContext
 {
     private readonly CoreDatabase _database = new();
     private readonly FakeClock _clock = new();
@@ -29,7 +29,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
         Services.AddRadzenComponents();
         Services.AddSingleton<NavigationManager>(_navigation);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        this.AddTestAuthorization().SetAuthorized("ada@example.com");
+        this.AddAuthorization().SetAuthorized("ada@example.com");
         Services.GetRequiredService<NotificationService>().Messages.CollectionChanged += (_, e) => _notifications.AddRange(e.NewItems?.OfType<NotificationMessage>() ?? []);
     }
 
@@ -47,7 +47,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public void Form_shows_both_options_with_their_help_defaults_and_bounds()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
 
         var interval = form.Find("[data-field=onlineMinutesInterval]");
         var lifetime = form.Find("[data-field=customerDataLifetime]");
@@ -67,7 +67,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [InlineData("customerDataLifetime", "50000", "Customer Data Lifetime must be at most 43200 minutes")]
     public void Bad_value_shows_an_inline_message_naming_what_is_wrong(string field, string text, string message)
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
 
         Type(form, field, text);
 
@@ -78,7 +78,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public void Invalid_form_saves_nothing_and_says_so()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
         Type(form, "onlineMinutesInterval", "abc");
 
         Save(form);
@@ -90,7 +90,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public void Save_config_saves_confirms_and_lists_the_change_in_the_history()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
         Type(form, "onlineMinutesInterval", "5");
         Assert.NotEmpty(form.FindAll("[data-testid=settings-dirty]"));
 
@@ -111,7 +111,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     public async Task Blank_field_saves_the_default()
     {
         await _settings.SaveAsync(new OnlineSettings(30, 90), 0, "grace@example.com");
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
         Type(form, "onlineMinutesInterval", "");
 
         Save(form);
@@ -123,7 +123,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public async Task Save_after_another_admin_saved_elsewhere_names_them_and_saves_nothing()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
         // Another app instance on the same database: this page hears nothing of it until it saves.
         var elsewhere = new SettingsService(_database.Contexts, TrackerFactory.Create(_clock), _clock);
         await elsewhere.SaveAsync(new OnlineSettings(20, 60), 0, "grace@example.com");
@@ -144,7 +144,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public async Task Save_by_another_admin_shows_up_at_once_in_an_untouched_form()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
 
         await _settings.SaveAsync(new OnlineSettings(25, 60), 0, "grace@example.com");
 
@@ -155,7 +155,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public async Task Save_by_another_admin_while_editing_warns_instead_of_overwriting_the_edit()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
         Type(form, "onlineMinutesInterval", "5");
 
         await _settings.SaveAsync(new OnlineSettings(25, 60), 0, "grace@example.com");
@@ -167,7 +167,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public void Untouched_form_has_no_unsaved_changes_and_no_history()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
 
         Assert.False(form.Instance.IsDirty);
         Assert.Contains("No changes yet", form.Find("[data-testid=settings-history]").TextContent);
@@ -176,7 +176,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public void Edited_form_asks_the_browser_before_leaving_the_site_and_a_saved_one_does_not()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
         Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier.EndsWith("enableNavigationPrompt", StringComparison.Ordinal));
 
         Type(form, "customerDataLifetime", "90");
@@ -189,7 +189,7 @@ public sealed class OnlineCustomersOptionsTests : TestContext
     [Fact]
     public void Untouched_form_lets_the_admin_leave_without_asking()
     {
-        var form = RenderComponent<OnlineCustomersOptions>();
+        var form = Render<OnlineCustomersOptions>();
 
         form.InvokeAsync(() => _navigation.NavigateTo("/customers/online"));
 

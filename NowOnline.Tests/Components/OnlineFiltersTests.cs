@@ -5,7 +5,7 @@ using Radzen;
 
 namespace NowOnline.Tests.Components;
 
-public sealed class OnlineFiltersTests : TestContext
+public sealed class OnlineFiltersTests : BunitContext
 {
     public OnlineFiltersTests()
     {
@@ -16,7 +16,7 @@ public sealed class OnlineFiltersTests : TestContext
     private (IRenderedComponent<OnlineFilters> Filters, Func<OnlineQuery?> Changed) Render(OnlineQuery query, TimeZoneInfo? zone = null)
     {
         OnlineQuery? changed = null;
-        var filters = RenderComponent<OnlineFilters>(p => p
+        var filters = Render<OnlineFilters>(p => p
             .Add(f => f.Query, query)
             .Add(f => f.TimeZone, zone ?? TimeZoneInfo.Utc)
             .Add(f => f.QueryChanged, q => changed = q));

@@ -7,7 +7,7 @@ using static NowOnline.Tests.Support.Events;
 
 namespace NowOnline.Tests.Components;
 
-public sealed class OnlineGridTests : TestContext
+public sealed class OnlineGridTests : BunitContext
 {
     private readonly PresenceTracker _tracker;
 
@@ -27,7 +27,7 @@ public sealed class OnlineGridTests : TestContext
     {
         _tracker.Apply([Login("s-1", Now), CartAdd("v-1", Now), CartAdd("v-2", Now)]);
 
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         Assert.Equal(3, grid.FindAll("tr[data-key]").Count);
         Assert.Equal("3 online (1 customer, 2 visitors)", grid.Find("[data-testid=online-count]").TextContent);
@@ -36,7 +36,7 @@ public sealed class OnlineGridTests : TestContext
     [Fact]
     public void Grid_has_the_store_admin_columns_in_order()
     {
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         var titles = grid.FindAll("th .rz-column-title").Select(th => th.TextContent.Trim());
         Assert.Equal(["ID", "First Name", "Last Name", "Email", "Last Activity", "Type", "Last URL", "Company", "Store"], titles);
@@ -47,7 +47,7 @@ public sealed class OnlineGridTests : TestContext
     {
         _tracker.Apply(Enumerable.Range(0, 45).Select(i => CartAdd($"v-{i}", Now)).ToList());
 
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         Assert.Equal(20, grid.FindAll("tr[data-key]").Count);
         Assert.Contains("(45 rows)", grid.Markup);
@@ -56,7 +56,7 @@ public sealed class OnlineGridTests : TestContext
     [Fact]
     public void Grid_picks_up_tracker_changes_without_being_asked()
     {
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
         Assert.Empty(grid.FindAll("tr[data-key]"));
 
         _tracker.Apply([Login("s-1", Now)]);
@@ -71,7 +71,7 @@ public sealed class OnlineGridTests : TestContext
     {
         _tracker.Apply([CartAdd("v-1", Now)]);
 
-        var cells = RenderComponent<OnlineGrid>().FindAll("tr[data-key='v:v-1'] td").Select(td => td.TextContent.Trim()).ToList();
+        var cells = Render<OnlineGrid>().FindAll("tr[data-key='v:v-1'] td").Select(td => td.TextContent.Trim()).ToList();
 
         Assert.Equal(["", "", "", ""], cells.Take(4));
         Assert.Equal("Visitor", cells[5]);
@@ -80,7 +80,7 @@ public sealed class OnlineGridTests : TestContext
     [Fact]
     public void Empty_grid_says_nobody_is_online()
     {
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         Assert.Contains("Nobody is online right now", grid.Markup);
     }

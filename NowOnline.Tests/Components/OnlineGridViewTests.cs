@@ -9,7 +9,7 @@ using static NowOnline.Tests.Support.Events;
 namespace NowOnline.Tests.Components;
 
 /// <summary>The grid's view (filters, sort, page) and its URL, rendered with bunit.</summary>
-public sealed class OnlineGridViewTests : TestContext
+public sealed class OnlineGridViewTests : BunitContext
 {
     private readonly PresenceTracker _tracker;
 
@@ -24,7 +24,7 @@ public sealed class OnlineGridViewTests : TestContext
 
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
-    private FakeNavigationManager Navigation => Services.GetRequiredService<FakeNavigationManager>();
+    private BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
     [Fact]
     public void Grid_opens_with_the_view_in_the_url()
@@ -32,7 +32,7 @@ public sealed class OnlineGridViewTests : TestContext
         _tracker.Apply([Login("s-1", Now), Login("s-2", Now, Grace), CartAdd("v-1", Now)]);
         Navigation.NavigateTo("/customers/online?type=Customer&sort=lastName:asc");
 
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         Assert.Equal(["c:43", "c:42"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
         Assert.Equal("Customer", grid.Find("[data-testid=filter-type]").GetAttribute("value"));
@@ -44,7 +44,7 @@ public sealed class OnlineGridViewTests : TestContext
     {
         _tracker.Apply([Login("s-1", Now), CartAdd("v-1", Now)]);
         Navigation.NavigateTo("/customers/online?sort=email:asc");
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         grid.Find("[data-testid=filter-type]").Change("Visitor");
 
@@ -58,7 +58,7 @@ public sealed class OnlineGridViewTests : TestContext
         _tracker.Apply([CartAdd("v-1", Now)]);
         Navigation.NavigateTo("/customers/online?type=Customer");
 
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         Assert.Contains("No rows match your filters", grid.Find("[data-testid=no-match]").TextContent);
         Assert.Empty(grid.FindAll("[data-testid=empty-state]"));
@@ -69,7 +69,7 @@ public sealed class OnlineGridViewTests : TestContext
     {
         Navigation.NavigateTo("/customers/online?store=fr&sort=id:asc&take=50&skip=100");
 
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
 
         Assert.Equal("customers/online/export.csv?store=fr&sort=id%3Aasc", grid.Find("[data-testid=export-csv]").GetAttribute("href"));
     }
@@ -77,7 +77,7 @@ public sealed class OnlineGridViewTests : TestContext
     [Fact]
     public void Pause_holds_the_page_until_resumed()
     {
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
         grid.Find("[data-testid=pause-toggle]").Click();
         Assert.Equal("paused", grid.Find("[data-testid=live-state]").GetAttribute("data-state"));
 
@@ -98,7 +98,7 @@ public sealed class OnlineGridViewTests : TestContext
             .Select(i => Login($"s-{i}", now.AddSeconds(-i), new CustomerProfile(i, $"F{i}", $"L{i}", $"c{i}@example.com", null)))
             .ToList());
         Navigation.NavigateTo("/customers/online?type=Customer&skip=20");
-        var grid = RenderComponent<OnlineGrid>();
+        var grid = Render<OnlineGrid>();
         Assert.Equal(["c:21"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
 
         _tracker.Apply([Logout("s-21", now)]);

@@ -3,6 +3,7 @@ using NowOnline.Web.Api.Health;
 using NowOnline.Web.Hubs;
 using NowOnline.Web.Security;
 using NowOnline.Web.Simulator;
+using MudBlazor.Services;
 using Radzen;
 
 namespace NowOnline.Web;
@@ -15,6 +16,7 @@ public static class DependencyInjection
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
+        services.AddMudServices();
         services.AddProblemDetails();
 
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();

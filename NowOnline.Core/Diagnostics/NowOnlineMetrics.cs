@@ -47,6 +47,16 @@ public static class NowOnlineMetrics
     static NowOnlineMetrics() => Meter.CreateObservableGauge("nowonline.online.sessions", Trackers.Observe, "{session}",
         "Rows on the online list now, by type (customer or visitor).");
 
+    /// <summary>Makes every counter appear in a scrape at 0 before its first event (dashboards and alerts see the series).</summary>
+    public static void Announce()
+    {
+        Accepted.Add(0);
+        Duplicates.Add(0);
+        Ignored.Add(0);
+        Expired.Add(0);
+        HubConnections.Add(0);
+    }
+
     /// <summary>The start of a commit group: pass the value to <see cref="Committed"/> when the group is stored.</summary>
     public static long CommitStarted() => Stopwatch.GetTimestamp();
 

@@ -28,12 +28,15 @@ public static class ObservabilitySetup
         var services = builder.Services;
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<HubOptions>(hub => hub.AddFilter(new HubConnectionCounter()));
-        services.AddHostedService<OnlineSessionsGauge>();
         services.AddRejectedRequestLog();
 
         var metrics = Metrics(builder);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
-        if (!metrics.Enabled!.Value && !otlp) return builder;
+        if (!metrics.Enabled!.Value && !otlp)
+        {
+            services.AddHostedService<OnlineSessionsGauge>();
+            return builder;
+        }
 
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("NowOnline"));
         telemetry.WithMetrics(meters =>
@@ -47,6 +50,7 @@ public static class ObservabilitySetup
             telemetry.UseOtlpExporter();
         }
 
+        services.AddHostedService<OnlineSessionsGauge>();
         if (metrics is { Enabled: true, Port: { } port }) ListenAlsoOn(builder, port);
         return builder;
     }

@@ -18,8 +18,8 @@ public static class ActivityApi
 
     public static IEndpointRouteBuilder MapActivityApi(this IEndpointRouteBuilder app)
     {
-        var activity = app.MapGroup("/api/activity").RequireAuthorization(ApiKeyDefaults.StorefrontPolicy).WithTags("Activity");
-        activity.MapPost("", PostActivity)
+        var activity = app.MapGroup("/api").RequireAuthorization(ApiKeyDefaults.StorefrontPolicy).WithTags("Activity");
+        activity.MapPost("/activity", PostActivity)
             .RequireRateLimiting(ActivityRateLimit.Policy)
             .WithName("PostActivity")
             .WithSummary("Stores one event or an all-or-nothing batch, then applies it to the online list.")

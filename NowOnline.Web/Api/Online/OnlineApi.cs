@@ -9,8 +9,8 @@ public static class OnlineApi
 {
     public static IEndpointRouteBuilder MapOnlineApi(this IEndpointRouteBuilder app)
     {
-        var online = app.MapGroup("/api/online").RequireAuthorization(ApiKeyDefaults.ReaderPolicy).WithTags("Online");
-        online.MapGet("", GetOnline)
+        var online = app.MapGroup("/api").RequireAuthorization(ApiKeyDefaults.ReaderPolicy).WithTags("Online");
+        online.MapGet("/online", GetOnline)
             .WithName("GetOnline")
             .WithSummary("Lists who is online now: filter, sort and page run on the server.");
         return app;

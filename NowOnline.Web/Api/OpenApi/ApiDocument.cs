@@ -30,7 +30,10 @@ public static class ApiDocument
         app.MapScalarApiReference(ReferencePath, options => options
                 .WithTitle("NowOnline API")
                 .WithOpenApiRoutePattern(Path)
-                .AddPreferredSecuritySchemes(ApiDocumentInfo.ApiKeyScheme))
+                .AddPreferredSecuritySchemes(ApiDocumentInfo.ApiKeyScheme)
+                .WithNonce() // a fresh nonce per page, sent in the page's own policy by ApiReferencePolicy
+                .DisableDefaultFonts() // no font host outside this site
+                .DisableTelemetry())
             .RequireAuthorization(SecurityPolicies.Admin)
             .AddEndpointFilter(ApiReferencePolicy.Apply);
         return app;

@@ -17,20 +17,20 @@ public static class SessionsApi
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/api/sessions/{sessionId}").RequireAuthorization(ApiKeyDefaults.StorefrontPolicy).WithTags("Sessions");
-        sessions.MapGet("", GetSession)
+        var sessions = app.MapGroup("/api/sessions").RequireAuthorization(ApiKeyDefaults.StorefrontPolicy).WithTags("Sessions");
+        sessions.MapGet("/{sessionId}", GetSession)
             .WithName("GetSession")
             .WithSummary("Whether the session is online, as Customer or Visitor, and when it expires; 404 if unknown.");
-        sessions.MapPut("/data", PutData)
+        sessions.MapPut("/{sessionId}/data", PutData)
             .WithName("PutSessionData")
             .WithSummary("Stores the shopper's unsaved data (a JSON object) for the session; it expires Customer Data Lifetime after this write.")
             .Accepts<Dictionary<string, JsonElement>>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        sessions.MapGet("/data", GetData)
+        sessions.MapGet("/{sessionId}/data", GetData)
             .WithName("GetSessionData")
             .WithSummary("The shopper's unsaved data for the session; 404 when there is none or it has expired.");
-        sessions.MapDelete("/data", DeleteData)
+        sessions.MapDelete("/{sessionId}/data", DeleteData)
             .WithName("DeleteSessionData")
             .WithSummary("Forgets the shopper's unsaved data for the session.");
         return app;

@@ -16,12 +16,12 @@ public static class SettingsApi
     {
         // Policies per endpoint, not on the group: requirements add up, and a group-wide Reader policy would also run the
         // key scheme on the admin-only endpoints (a storefront key would then get 403 there instead of 401).
-        var settings = app.MapGroup("/api/settings").WithTags("Settings");
-        settings.MapGet("", GetSettings)
+        var settings = app.MapGroup("/api").WithTags("Settings");
+        settings.MapGet("/settings", GetSettings)
             .RequireAuthorization(ApiKeyDefaults.ReaderPolicy)
             .WithName("GetSettings")
             .WithSummary("The Online Minutes Interval and the Customer Data Lifetime, in minutes, with their version (also the ETag).");
-        settings.MapPut("", PutSettings)
+        settings.MapPut("/settings", PutSettings)
             .RequireAuthorization(SecurityPolicies.Admin)
             .WithName("PutSettings")
             .WithSummary("Changes the settings (admins). Send the version you read in If-Match or as \"version\"; 409 if someone saved since.")
@@ -31,7 +31,7 @@ public static class SettingsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        settings.MapGet("/history", GetHistory)
+        settings.MapGet("/settings/history", GetHistory)
             .RequireAuthorization(SecurityPolicies.Admin)
             .WithName("GetSettingsHistory")
             .WithSummary("The most recent changes of the settings, newest first: who, when, old and new values (admins).");

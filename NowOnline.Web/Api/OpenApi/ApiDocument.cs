@@ -10,6 +10,7 @@ namespace NowOnline.Web.Api.OpenApi;
 public static class ApiDocument
 {
     public const string Path = "/openapi/v1.json";
+    /// <summary>The reference page (Scalar answers the path without the final slash with a redirect to it).</summary>
     public const string ReferencePath = "/api-reference";
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) => services.AddOpenApi(options =>
@@ -35,7 +36,13 @@ public static class ApiDocument
                 .DisableDefaultFonts() // no font host outside this site
                 .DisableTelemetry())
             .RequireAuthorization(SecurityPolicies.Admin)
-            .AddEndpointFilter(ApiReferencePolicy.Apply);
+            .AddEndpointFilter(ApiReferencePolicy.Apply)
+            // Scalar opens its script files to everyone; here they are for admins like the page (same-origin, cookie sent).
+            .Finally(endpoint =>
+            {
+                foreach (var open in endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().ToList())
+                    endpoint.Metadata.Remove(open);
+            });
         return app;
     }
 }

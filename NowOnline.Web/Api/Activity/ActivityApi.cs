@@ -25,7 +25,6 @@ public static class ActivityApi
             .WithSummary("Stores one event or an all-or-nothing batch, then applies it to the online list.")
             .WithDescription("The body is one event object or an array of them (at most Ingestion:MaxBatchSize). A batch is applied " +
                              "all-or-nothing: one bad item rejects the batch with a message per bad field, and nothing is stored.")
-            .Accepts<ActivityEventBody>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)

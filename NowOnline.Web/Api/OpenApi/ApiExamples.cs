@@ -32,8 +32,27 @@ public sealed class ApiExamples : IOpenApiOperationTransformer
         ("activityWithin", "Last activity within this many minutes."),
     ];
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    // Bodies are described here, not with .Accepts<T>(): that adds content-type matching to routing, which would answer
+    // 415 itself instead of the handler's readable problem details.
+    private static readonly Dictionary<string, Type> Bodies = new()
     {
+        ["PostActivity"] = typeof(Activity.ActivityEventBody),
+        ["PutSettings"] = typeof(Settings.SettingsBody),
+        ["PutSessionData"] = typeof(Dictionary<string, System.Text.Json.JsonElement>),
+    };
+
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.OperationId is { } id && Bodies.TryGetValue(id, out var bodyType))
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [Json] = new() { Schema = await context.GetOrCreateSchemaAsync(bodyType, null, cancellationToken) },
+                },
+            };
+
         switch (operation.OperationId)
         {
             case "PostActivity":
@@ -79,8 +98,6 @@ public sealed class ApiExamples : IOpenApiOperationTransformer
                 ReplyExample(operation, "200", """{ "online": true, "type": "Customer", "expiresAt": "2026-11-22T11:15:00+00:00" }""");
                 break;
         }
-
-        return Task.CompletedTask;
     }
 
     private static OpenApiMediaType? RequestMedia(OpenApiOperation operation) =>

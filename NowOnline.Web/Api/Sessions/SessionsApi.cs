@@ -24,7 +24,6 @@ public static class SessionsApi
         sessions.MapPut("/{sessionId}/data", PutData)
             .WithName("PutSessionData")
             .WithSummary("Stores the shopper's unsaved data (a JSON object) for the session; it expires Customer Data Lifetime after this write.")
-            .Accepts<Dictionary<string, JsonElement>>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         sessions.MapGet("/{sessionId}/data", GetData)

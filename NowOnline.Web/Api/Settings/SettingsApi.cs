@@ -25,7 +25,6 @@ public static class SettingsApi
             .RequireAuthorization(SecurityPolicies.Admin)
             .WithName("PutSettings")
             .WithSummary("Changes the settings (admins). Send the version you read in If-Match or as \"version\"; 409 if someone saved since.")
-            .Accepts<SettingsBody>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

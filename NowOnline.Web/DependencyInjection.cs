@@ -1,6 +1,8 @@
 using NowOnline.Web.Api.Activity;
 using NowOnline.Web.Api.Health;
+using NowOnline.Web.Api.OpenApi;
 using NowOnline.Web.Hubs;
+using NowOnline.Web.Observability;
 using NowOnline.Web.Security;
 using NowOnline.Web.Simulator;
 using MudBlazor.Services;
@@ -25,7 +27,9 @@ public static class DependencyInjection
         services.AddActivityRateLimit();
 
         services.AddPresenceHub();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddHealthProbes();
+        services.AddApiDocument();
+        builder.AddObservability();
 
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<StorefrontSimulator>();
@@ -34,6 +38,7 @@ public static class DependencyInjection
 
     public static WebApplication UseNowOnlineWeb(this WebApplication app)
     {
+        app.UseObservability();
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {

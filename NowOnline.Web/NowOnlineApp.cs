@@ -1,11 +1,13 @@
 using NowOnline.Core;
 using NowOnline.Web.Api.Activity;
 using NowOnline.Web.Api.Health;
+using NowOnline.Web.Api.OpenApi;
 using NowOnline.Web.Api.Online;
 using NowOnline.Web.Api.Sessions;
 using NowOnline.Web.Api.Settings;
 using NowOnline.Web.Components;
 using NowOnline.Web.Hubs;
+using NowOnline.Web.Observability;
 using NowOnline.Web.Security;
 
 namespace NowOnline.Web;
@@ -15,6 +17,14 @@ public static class NowOnlineApp
 {
     /// <summary>Builds the app, migrates the database and restores the online list; the caller runs it.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var app = Compose(args, configure);
+        await InitializeAsync(app);
+        return app;
+    }
+
+    /// <summary>The app with every service and endpoint, before the database is touched (not ready: see /healthz/ready).</summary>
+    public static WebApplication Compose(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = CreateBuilder(args);
         builder.WebHost.UseStaticWebAssets();
@@ -31,6 +41,8 @@ public static class NowOnlineApp
         app.MapSettingsApi();
         app.MapSessionsApi();
         app.MapHealthApi();
+        app.MapApiDocument();
+        app.MapMetrics();
         app.MapAccountEndpoints();
         app.MapPresenceHub();
         app.MapGet("/", () => Results.Redirect("/customers/online")).ExcludeFromDescription();
@@ -38,11 +50,16 @@ public static class NowOnlineApp
             // .NET 10 adds its own "frame-ancestors 'self'" header; ours (SecurityHeaders) already says 'none'.
             .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
+        return app;
+    }
+
+    /// <summary>Migrates the database, restores the online list (the app is then ready) and creates the first admin.</summary>
+    public static async Task InitializeAsync(WebApplication app)
+    {
         await app.Services.InitializeNowOnlineAsync();
+        app.Services.GetRequiredService<Readiness>().MarkRestored();
         await FirstAdmin.EnsureAsync(app.Services);
         app.Services.GetRequiredService<ApiKeyValidator>(); // reports a missing or generated key at start, not on first request
-
-        return app;
     }
 
     /// <summary>The builder with the app's configuration sources (appsettings.json next to the binary, environment, args).</summary>

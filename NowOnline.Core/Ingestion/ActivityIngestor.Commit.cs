@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NowOnline.Core.Diagnostics;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
 
@@ -8,6 +9,7 @@ public sealed partial class ActivityIngestor
 {
     private void Commit(List<EventBatch> group)
     {
+        var started = NowOnlineMetrics.CommitStarted();
         var toStore = new List<StoredEvent>();
         var owners = new List<int>();
         var accepted = new int[group.Count];
@@ -58,6 +60,7 @@ public sealed partial class ActivityIngestor
             {
                 MarkStorageFaulted(ex);
                 LogStorageFailure(logger, toStore.Count, ex);
+                NowOnlineMetrics.CommitFailed(started, group.Count);
                 var failure = new StorageUnavailableException("The activity store cannot be written right now.", ex);
                 foreach (var batch in group) batch.Completion.TrySetException(failure);
                 return;
@@ -78,6 +81,7 @@ public sealed partial class ActivityIngestor
             }
         }
 
+        NowOnlineMetrics.Committed(started, accepted, duplicates, ignored);
         Post(new CommittedGroup(group, toApply, lastSequence, accepted, duplicates, ignored));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NowOnline.Core.Diagnostics;
 
 namespace NowOnline.Core.Presence;
 
@@ -15,7 +16,7 @@ public sealed class ExpiryWorker(PresenceTracker tracker, TimeProvider clock, IO
         var lastForget = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            tracker.ExpireDue();
+            NowOnlineMetrics.SessionsExpired(tracker.ExpireDue());
             if (clock.GetUtcNow() - lastForget >= ForgetEvery)
             {
                 tracker.ForgetStale(keepFor);

@@ -12,10 +12,11 @@ namespace NowOnline.Tests.Security;
 /// </summary>
 public sealed class AccessTests : IAsyncLifetime
 {
-    // Open on purpose: sign-in itself, health, the root redirect, and Blazor's own script and circuit endpoints
-    // (inside a circuit, AuthorizeRouteView sends a visitor who is not signed in to /login).
+    // Open on purpose: sign-in itself, health probes, the root redirect, the API description and metrics (no data of
+    // anyone; /metrics only when Metrics:Enabled), and Blazor's own script and circuit endpoints (inside a circuit,
+    // AuthorizeRouteView sends a visitor who is not signed in to /login).
     private static readonly string[] OpenPatterns =
-        ["/", "/healthz", "/login", "/account/login", "/account/logout", "/_framework/", "/_blazor"];
+        ["/", "/healthz", "/healthz/", "/login", "/account/login", "/account/logout", "/openapi/v1.json", "/metrics", "/_framework/", "/_blazor"];
 
     private TestApp _app = default!;
 

@@ -49,7 +49,7 @@ public static class JsonBody
         }
     }
 
-    public static IResult Invalid(string field, string message) => Invalid(field, message, JsonBodyWording.Default.InvalidTitle);
+    public static ValidationProblem Invalid(string field, string message) => Invalid(field, message, JsonBodyWording.Default.InvalidTitle);
 
     private static ValidationProblem Invalid(string field, string message, string title) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: title);

@@ -18,12 +18,17 @@ public static class ActivityApi
 
     public static IEndpointRouteBuilder MapActivityApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/activity", PostActivity)
-            .RequireAuthorization(ApiKeyDefaults.StorefrontPolicy)
+        var activity = app.MapGroup("/api").RequireAuthorization(ApiKeyDefaults.StorefrontPolicy).WithTags("Activity");
+        activity.MapPost("/activity", PostActivity)
             .RequireRateLimiting(ActivityRateLimit.Policy)
             .WithName("PostActivity")
             .WithSummary("Stores one event or an all-or-nothing batch, then applies it to the online list.")
-            .WithTags("Activity");
+            .WithDescription("The body is one event object or an array of them (at most Ingestion:MaxBatchSize). A batch is applied " +
+                             "all-or-nothing: one bad item rejects the batch with a message per bad field, and nothing is stored.")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

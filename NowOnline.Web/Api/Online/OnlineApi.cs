@@ -9,11 +9,10 @@ public static class OnlineApi
 {
     public static IEndpointRouteBuilder MapOnlineApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/online", GetOnline)
-            .RequireAuthorization(ApiKeyDefaults.ReaderPolicy)
+        var online = app.MapGroup("/api").RequireAuthorization(ApiKeyDefaults.ReaderPolicy).WithTags("Online");
+        online.MapGet("/online", GetOnline)
             .WithName("GetOnline")
-            .WithSummary("Lists who is online now: filter, sort and page run on the server.")
-            .WithTags("Online");
+            .WithSummary("Lists who is online now: filter, sort and page run on the server.");
         return app;
     }
 

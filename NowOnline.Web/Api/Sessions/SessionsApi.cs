@@ -17,24 +17,26 @@ public static class SessionsApi
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/api/sessions/{sessionId}").RequireAuthorization(ApiKeyDefaults.StorefrontPolicy).WithTags("Sessions");
-        sessions.MapGet("", GetSession)
+        var sessions = app.MapGroup("/api/sessions").RequireAuthorization(ApiKeyDefaults.StorefrontPolicy).WithTags("Sessions");
+        sessions.MapGet("/{sessionId}", GetSession)
             .WithName("GetSession")
             .WithSummary("Whether the session is online, as Customer or Visitor, and when it expires; 404 if unknown.");
-        sessions.MapPut("/data", PutData)
+        sessions.MapPut("/{sessionId}/data", PutData)
             .WithName("PutSessionData")
-            .WithSummary("Stores the shopper's unsaved data (a JSON object) for the session; it expires Customer Data Lifetime after this write.");
-        sessions.MapGet("/data", GetData)
+            .WithSummary("Stores the shopper's unsaved data (a JSON object) for the session; it expires Customer Data Lifetime after this write.")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        sessions.MapGet("/{sessionId}/data", GetData)
             .WithName("GetSessionData")
             .WithSummary("The shopper's unsaved data for the session; 404 when there is none or it has expired.");
-        sessions.MapDelete("/data", DeleteData)
+        sessions.MapDelete("/{sessionId}/data", DeleteData)
             .WithName("DeleteSessionData")
             .WithSummary("Forgets the shopper's unsaved data for the session.");
         return app;
     }
 
     internal static Results<Ok<SessionStatusReply>, ValidationProblem, NotFound<ProblemDetailsReply>> GetSession(
-        string sessionId, PresenceTracker tracker)
+        string sessionId, PresenceTracker tracker, CancellationToken cancellationToken)
     {
         if (SessionIdProblem(sessionId) is { } problem) return problem;
         var status = tracker.GetSession(sessionId);
@@ -42,12 +44,16 @@ public static class SessionsApi
         return TypedResults.Ok(new SessionStatusReply(status.Online, status.Type.ToString(), status.ExpiresAt));
     }
 
-    internal static async Task<IResult> PutData(
+    internal static async Task<Results<Ok<SessionDataSavedReply>, ValidationProblem, ProblemHttpResult>> PutData(
         string sessionId, HttpContext http, SessionDataStore store, IOptions<SessionDataOptions> options, CancellationToken cancellationToken)
     {
-        if (SessionIdProblem(sessionId) is { } problem) return problem;
+        if (SessionIdProblem(sessionId) is { } invalidId) return invalidId;
         var body = await JsonBody.ReadAsync(http, options.Value.MaxBytes, MaxDataDepth, cancellationToken);
-        if (body.Error is not null) return body.Error;
+        switch (body.Error)
+        {
+            case ValidationProblem invalid: return invalid;
+            case ProblemHttpResult problem: return problem;
+        }
 
         using var document = body.Document!;
         if (document.RootElement.ValueKind != JsonValueKind.Object)

@@ -10,18 +10,15 @@ namespace NowOnline.Tests.Security;
 /// Every endpoint of the running app (read from its routing table, so endpoints added later are covered too) is
 /// refused without sign-in or with a wrong key: pages redirect to /login, the API and hubs answer 401.
 /// </summary>
-public sealed class AccessTests : IAsyncLifetime
+[Collection(SharedApiApp.Name)]
+public sealed class AccessTests(SharedApp shared)
 {
     // Open on purpose: sign-in itself, health, the root redirect, and Blazor's own script and circuit endpoints
     // (inside a circuit, AuthorizeRouteView sends a visitor who is not signed in to /login).
     private static readonly string[] OpenPatterns =
         ["/", "/healthz", "/login", "/account/login", "/account/logout", "/_framework/", "/_blazor"];
 
-    private TestApp _app = default!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private readonly TestApp _app = shared.App;
 
     private sealed record Route(string Pattern, string Method, bool IsPage);
 

@@ -55,6 +55,9 @@ public sealed class PresenceSubscriber : IAsyncDisposable
             })
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.None))
             .Build();
+        // Ping every 5 s (the client's default is 15 s, half the server's 30 s client timeout): hundreds of clients
+        // share this machine's CPU with the server in the load tests, and a late ping there would cost the connection.
+        connection.KeepAliveInterval = TimeSpan.FromSeconds(5);
         if (serverTimeout is { } timeout) connection.ServerTimeout = timeout;
         var subscriber = new PresenceSubscriber(connection, keepRowDetails);
         try

@@ -5,33 +5,27 @@ using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Api;
 
-/// <summary>POST /api/activity and GET /api/online against the real app on Kestrel with its own SQLite file.</summary>
-public sealed class ActivityApiTests : IAsyncLifetime
+/// <summary>
+/// POST /api/activity and GET /api/online against the real app on Kestrel, shared with the other API tests: each test
+/// reads back only its own rows (its shop's tag as the search).
+/// </summary>
+[Collection(SharedApiApp.Name)]
+public sealed class ActivityApiTests(SharedApp shared) : IDisposable
 {
-    private TestApp _app = default!;
-    private HttpClient _storefront = default!;
+    private readonly TestApp _app = shared.App;
+    private readonly HttpClient _storefront = shared.App.Storefront();
+    private readonly StorefrontEvents _shop = StorefrontEvents.Tagged();
+    private readonly long _ada = StorefrontEvents.NewCustomerId();
 
-    public async Task InitializeAsync()
-    {
-        _app = await TestApp.StartAsync();
-        _storefront = _app.Storefront();
-    }
+    public void Dispose() => _storefront.Dispose();
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private ActivityBody Login(string session, long? id = null, string? eventId = null) =>
+        _shop.Login(session, id ?? _ada, email: "ada@example.com", eventId: eventId);
 
-    private static object Login(string session, long id = 42, string? eventId = null) => new
-    {
-        eventId,
-        type = "login",
-        sessionId = session,
-        customer = new { id, firstName = "Ada", lastName = "Lovelace", email = "ada@example.com", company = "Analytical Ltd" },
-        url = "https://shop.example/customer/account",
-        store = "default",
-    };
-
+    /// <summary>GET /api/online over this test's own rows.</summary>
     private async Task<JsonElement> OnlineAsync(string query = "")
     {
-        var response = await _storefront.GetAsync("/api/online" + query);
+        var response = await _storefront.GetAsync($"/api/online{(query.Length == 0 ? "?" : query + "&")}search={_shop.Tag}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
@@ -46,8 +40,8 @@ public sealed class ActivityApiTests : IAsyncLifetime
         var online = await OnlineAsync();
         Assert.Equal(1, online.GetProperty("total").GetInt32());
         var row = online.GetProperty("items")[0];
-        Assert.Equal("s-1", row.GetProperty("sessionId").GetString());
-        Assert.Equal(42, row.GetProperty("id").GetInt64());
+        Assert.Equal(_shop.SessionId("s-1"), row.GetProperty("sessionId").GetString());
+        Assert.Equal(_ada, row.GetProperty("id").GetInt64());
         Assert.Equal("Lovelace", row.GetProperty("lastName").GetString());
         Assert.Equal("ada@example.com", row.GetProperty("email").GetString());
         Assert.Equal("Analytical Ltd", row.GetProperty("company").GetString());
@@ -59,11 +53,7 @@ public sealed class ActivityApiTests : IAsyncLifetime
     [Fact]
     public async Task Batch_is_applied_whole()
     {
-        var response = await _storefront.PostEventAsync(new object[]
-        {
-            Login("s-1"),
-            new { type = "cart_add", sessionId = "s-2", item = new { sku = "WB-01", qty = 1 } },
-        });
+        var response = await _storefront.PostEventAsync(new[] { Login("s-1"), _shop.CartAdd("s-2") });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(2, (await OnlineAsync()).GetProperty("total").GetInt32());
@@ -72,11 +62,7 @@ public sealed class ActivityApiTests : IAsyncLifetime
     [Fact]
     public async Task Batch_with_one_bad_item_applies_nothing_and_names_the_item()
     {
-        var response = await _storefront.PostEventAsync(new object[]
-        {
-            Login("s-1"),
-            new { type = "cart_add", sessionId = "", item = new { sku = "WB-01", qty = 1 } },
-        });
+        var response = await _storefront.PostEventAsync(new[] { Login("s-1"), _shop.CartAdd("s-2") with { SessionId = "" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -102,7 +88,8 @@ public sealed class ActivityApiTests : IAsyncLifetime
     [InlineData("""{"type":"login","sessionId":""", "body")]
     public async Task Bad_event_is_refused_with_a_message_naming_the_field(string body, string field)
     {
-        var response = await _storefront.PostJsonAsync("/api/activity", body);
+        // Written as raw JSON on purpose (a builder cannot write what is malformed); the session is this test's own.
+        var response = await _storefront.PostJsonAsync("/api/activity", body.Replace("\"s-1\"", $"\"{_shop.SessionId("s-1")}\""));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -184,16 +171,13 @@ public sealed class ActivityApiTests : IAsyncLifetime
     [Fact]
     public async Task Online_list_filters_sorts_and_pages_on_the_server()
     {
-        await _storefront.PostEventAsync(new object[]
-        {
-            Login("s-1", 1), Login("s-2", 2), Login("s-3", 3),
-            new { type = "cart_add", sessionId = "v-1", item = new { sku = "A", qty = 1 } },
-        });
+        long[] ids = [StorefrontEvents.NewCustomerId(), StorefrontEvents.NewCustomerId(), StorefrontEvents.NewCustomerId()];
+        await _storefront.PostEventAsync(new[] { Login("s-3", ids[2]), Login("s-1", ids[0]), Login("s-2", ids[1]), _shop.CartAdd("v-1", sku: "A") });
 
         var customers = await OnlineAsync("?type=Customer&sort=id:asc&skip=1&take=1");
 
         Assert.Equal(3, customers.GetProperty("total").GetInt32());
-        Assert.Equal(2, Assert.Single(customers.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
+        Assert.Equal(ids[1], Assert.Single(customers.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
     }
 
     [Theory]

@@ -8,24 +8,25 @@ using NowOnline.Web.Api.Online;
 
 namespace NowOnline.Tests.Api;
 
-/// <summary>GET /customers/online/export.csv on the real app, and the CSV writer's spreadsheet safety.</summary>
-public sealed class OnlineExportTests : IAsyncLifetime
+/// <summary>
+/// GET /customers/online/export.csv on the real app (shared with the other API tests: an export reads this test's own
+/// rows by its shop's tag), and the CSV writer's spreadsheet safety.
+/// </summary>
+[Collection(SharedApiApp.Name)]
+public sealed class OnlineExportTests(SharedApp shared)
 {
-    private TestApp _app = default!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private readonly TestApp _app = shared.App;
 
     [Fact]
     public async Task Export_is_a_utf8_csv_download_with_a_bom_and_every_matching_row()
     {
-        var storefront = _app.Storefront();
-        var events = Enumerable.Range(1, 1200).Select(i => new { type = "cart_add", sessionId = $"v-{i:0000}", item = new { sku = "A", qty = 1 } });
+        using var storefront = _app.Storefront();
+        var shop = StorefrontEvents.Tagged();
+        var events = Enumerable.Range(1, 1200).Select(i => shop.CartAdd($"v-{i:0000}", sku: "A")).ToArray();
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(events.Take(1000).ToArray())).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(events.Skip(1000).ToArray())).StatusCode);
 
-        var response = await (await _app.AdminClientAsync()).GetAsync(OnlineExportApi.Path + "?type=Visitor&take=5&skip=100");
+        var response = await (await _app.AdminClientAsync()).GetAsync(OnlineExportApi.Path + $"?type=Visitor&take=5&skip=100&search={shop.Tag}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);

@@ -22,8 +22,8 @@ public sealed class RateLimitAndBotTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private static object CartAdd(string session, string? userAgent = null) =>
-        new { type = "cart_add", sessionId = session, item = new { sku = "WB-01", qty = 1 }, userAgent };
+    private static ActivityBody CartAdd(string session, string? userAgent = null) =>
+        StorefrontEvents.Untagged().CartAdd(session, userAgent: userAgent);
 
     private async Task<int> OnlineTotalAsync() =>
         (await (await _app.Storefront().GetAsync("/api/online")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("total").GetInt32();
@@ -71,7 +71,7 @@ public sealed class RateLimitAndBotTests : IAsyncLifetime
     [InlineData("mycrawler/1.0")]
     public async Task Bot_events_are_counted_as_ignored_and_never_listed(string userAgent)
     {
-        var response = await _app.Storefront().PostEventAsync(new object[] { CartAdd("bot-1", userAgent), CartAdd("human-1", "Mozilla/5.0 (X11; Linux)") });
+        var response = await _app.Storefront().PostEventAsync(new[] { CartAdd("bot-1", userAgent), CartAdd("human-1", "Mozilla/5.0 (X11; Linux)") });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var reply = await response.Content.ReadFromJsonAsync<JsonElement>();

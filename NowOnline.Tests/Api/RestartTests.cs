@@ -12,13 +12,11 @@ public sealed class RestartTests
     {
         await using var app = await TestApp.StartAsync();
         var storefront = app.Storefront();
-        await storefront.PostEventAsync(new object[]
+        var shop = StorefrontEvents.Untagged();
+        await storefront.PostEventAsync(new[]
         {
-            new { type = "login", sessionId = "s-1", customer = new { id = 42, firstName = "Ada", lastName = "Lovelace" } },
-            new { type = "cart_add", sessionId = "s-1", item = new { sku = "WB-01", name = "Water bottle", qty = 2 } },
-            new { type = "cart_add", sessionId = "v-1", item = new { sku = "YM-02", qty = 1 } },
-            new { type = "login", sessionId = "s-2", customer = new { id = 43, firstName = "Grace" } },
-            new { type = "logout", sessionId = "s-2" },
+            shop.Login("s-1", 42), shop.CartAdd("s-1", qty: 2), shop.CartAdd("v-1", sku: "YM-02", itemName: null),
+            shop.Login("s-2", 43, firstName: "Grace", lastName: "Hopper"), shop.Logout("s-2"),
         });
         var before = await storefront.GetStringAsync("/api/online?sort=lastActivity:desc");
 
@@ -35,7 +33,7 @@ public sealed class RestartTests
     public async Task Events_logged_after_the_last_checkpoint_are_replayed_at_start()
     {
         await using var app = await TestApp.StartAsync();
-        await app.Storefront().PostEventAsync(new { type = "cart_add", sessionId = "v-1", item = new { sku = "A", qty = 1 } });
+        await app.Storefront().PostEventAsync(StorefrontEvents.Untagged().CartAdd("v-1", sku: "A"));
         var path = app.DatabasePath;
         // Throw the state tables away: only the durable event log is left, as after a crash before a checkpoint.
         await app.StopAsync();

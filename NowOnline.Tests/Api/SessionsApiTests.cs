@@ -15,6 +15,7 @@ namespace NowOnline.Tests.Api;
 public sealed class SessionsApiTests : IAsyncLifetime
 {
     private readonly FakeClock _clock = new(DateTimeOffset.UtcNow);
+    private readonly StorefrontEvents _shop = StorefrontEvents.Untagged();
     private TestApp _app = default!;
     private HttpClient _storefront = default!;
 
@@ -37,7 +38,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     public async Task Online_session_says_its_type_and_when_it_expires()
     {
         var loginAt = _clock.GetUtcNow();
-        await _storefront.PostEventAsync(new { type = "login", sessionId = "s-1", customer = new { id = 42, lastName = "Lovelace" } });
+        await _storefront.PostEventAsync(_shop.Login("s-1", 42));
 
         var status = await _storefront.GetFromJsonAsync<JsonElement>("/api/sessions/s-1");
 
@@ -49,7 +50,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Session_idle_for_the_interval_is_reported_offline_so_the_shopper_logs_in_again()
     {
-        await _storefront.PostEventAsync(new { type = "login", sessionId = "s-1", customer = new { id = 42, lastName = "Lovelace" } });
+        await _storefront.PostEventAsync(_shop.Login("s-1", 42));
 
         _clock.Advance(TimeSpan.FromMinutes(15));
         var status = await _storefront.GetFromJsonAsync<JsonElement>("/api/sessions/s-1");
@@ -117,7 +118,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Data_is_404_once_the_lifetime_has_passed_even_before_the_purge_and_the_cart_is_kept()
     {
-        await _storefront.PostEventAsync(new { type = "cart_add", sessionId = "s-1", item = new { sku = "WB-01", qty = 2 } });
+        await _storefront.PostEventAsync(_shop.CartAdd("s-1", qty: 2));
         await PutDataAsync("s-1", """{"draft":"x"}""");
         var store = _app.Services.GetRequiredService<SessionDataStore>();
 

@@ -239,8 +239,9 @@ public sealed class SettingsApiTests : IAsyncLifetime
     {
         var storefront = _app.Storefront();
         var tenMinutesAgo = DateTimeOffset.UtcNow.AddMinutes(-10);
-        await storefront.PostEventAsync(new { type = "cart_add", sessionId = "old", occurredAt = tenMinutesAgo, item = new { sku = "A", qty = 1 } });
-        await storefront.PostEventAsync(new { type = "cart_add", sessionId = "new", item = new { sku = "A", qty = 1 } });
+        var shop = StorefrontEvents.Untagged();
+        await storefront.PostEventAsync(shop.CartAdd("old", sku: "A", occurredAt: tenMinutesAgo));
+        await storefront.PostEventAsync(shop.CartAdd("new", sku: "A"));
 
         await PutAsync("""{"onlineMinutesInterval": 5, "version": 0}""");
         var shorter = await storefront.GetFromJsonAsync<JsonElement>("/api/online");

@@ -1,83 +1,118 @@
 using System.Net;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Hubs;
 
-/// <summary>/hubs/presence against the real app on Kestrel, through a client speaking SignalR's JSON protocol.</summary>
-public sealed class PresenceHubTests : IAsyncLifetime
+/// <summary>
+/// /hubs/presence against the real app on Kestrel, through the official SignalR .NET client. The app is shared with
+/// the other hub tests: each test subscribes with its own tag as the search, so it sees only its own rows.
+/// </summary>
+[Collection(SharedHubApp.Name)]
+public sealed class PresenceHubTests(SharedApp shared) : IAsyncLifetime
 {
-    private TestApp _app = default!;
+    private readonly TestApp _app = shared.App;
+    private readonly StorefrontEvents _shop = StorefrontEvents.Tagged();
+    private readonly long _ada = StorefrontEvents.NewCustomerId();
+    private readonly long _grace = StorefrontEvents.NewCustomerId();
+    private readonly List<PresenceSubscriber> _clients = [];
     private HttpClient _storefront = default!;
-    private readonly List<HubTestClient> _clients = [];
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync();
         _storefront = _app.Storefront();
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         foreach (var client in _clients) await client.DisposeAsync();
-        await _app.DisposeAsync();
+        _storefront.Dispose();
     }
 
-    private async Task<HubTestClient> SubscribedAsync(object? filter = null)
+    private string Ada => StorefrontEvents.CustomerKey(_ada);
+
+    private string Grace => StorefrontEvents.CustomerKey(_grace);
+
+    private async Task<PresenceSubscriber> ConnectedAsync(HttpTransportType transport = HttpTransportType.WebSockets)
     {
-        var client = await HubTestClient.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader());
+        var client = await PresenceSubscriber.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader(), transport);
         _clients.Add(client);
-        await client.SubscribeAsync(filter);
         return client;
     }
 
-    private async Task PostAsync(params object[] events)
+    /// <summary>Subscribes to this test's own rows (its tag as the search), with further filter fields if given.</summary>
+    private async Task<PresenceSubscriber> SubscribedAsync(string? type = null, string? lastUrl = null,
+        HttpTransportType transport = HttpTransportType.WebSockets)
+    {
+        var client = await ConnectedAsync(transport);
+        await client.SubscribeAsync(OwnRows(type, lastUrl));
+        return client;
+    }
+
+    private Dictionary<string, string> OwnRows(string? type = null, string? lastUrl = null)
+    {
+        var filter = new Dictionary<string, string> { ["search"] = _shop.Tag! };
+        if (type is not null) filter["type"] = type;
+        if (lastUrl is not null) filter["lastUrl"] = lastUrl;
+        return filter;
+    }
+
+    private async Task PostAsync(params ActivityBody[] events)
     {
         var response = await _storefront.PostEventAsync(events);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Subscriber_receives_the_online_list_then_a_diff_when_a_customer_logs_in()
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task Subscriber_receives_the_online_list_then_a_diff_when_a_customer_logs_in(HttpTransportType transport)
     {
-        await PostAsync(StorefrontEvents.CartAdd("s-visitor"));
+        await PostAsync(_shop.CartAdd("s-visitor"));
 
-        var client = await SubscribedAsync();
-        await PostAsync(StorefrontEvents.Login("s-1", 42));
+        var client = await SubscribedAsync(transport: transport);
+        await PostAsync(_shop.Login("s-1", _ada));
 
-        await client.View.WaitUntilAsync(v => v.Has("c:42"), what: "the customer's row");
+        await client.View.WaitUntilAsync(v => v.Has(Ada), what: "the customer's row");
         Assert.Equal(1, client.View.States);
-        Assert.Equal(["c:42", "v:s-visitor"], client.View.Keys.Order());
-        var row = client.View.Row("c:42");
-        Assert.Equal(("s-1", 42L, "Ada", "Customer", "default"), (row.SessionId, row.Id!.Value, row.FirstName, row.Type, row.Store));
+        Assert.Equal(new[] { Ada, _shop.VisitorKey("s-visitor") }.Order(), client.View.Keys.Order());
+        var row = client.View.Row(Ada);
+        Assert.Equal((_shop.SessionId("s-1"), _ada, "Ada", "Customer", "default"), (row.SessionId, row.Id!.Value, row.FirstName, row.Type, row.Store));
         Assert.Equal([1L, 2L], client.View.Versions);
         Assert.Empty(client.View.Problems);
     }
 
     [Fact]
-    public async Task State_lists_every_online_row_when_subscribing()
+    public async Task State_lists_every_online_row_when_subscribing_without_a_filter()
     {
-        await PostAsync(StorefrontEvents.Login("s-1", 42), StorefrontEvents.Login("s-2", 43), StorefrontEvents.CartAdd("s-3"));
+        await PostAsync(_shop.Login("s-1", _ada), _shop.Login("s-2", _grace, firstName: "Grace"), _shop.CartAdd("s-3"));
 
-        var client = await SubscribedAsync();
+        var client = await ConnectedAsync();
+        await client.SubscribeAsync();
 
-        Assert.Equal(["c:42", "c:43", "v:s-3"], client.View.Keys.Order());
+        // Other tests' rows may be online in this shared app too: every one of this test's rows must be in the State.
+        Assert.Superset(new HashSet<string> { Ada, Grace, _shop.VisitorKey("s-3") }, client.View.Keys.ToHashSet());
         Assert.Equal([1L], client.View.Versions);
     }
 
-    [Fact]
-    public async Task Cart_change_and_logout_arrive_as_diffs()
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task Cart_change_and_logout_arrive_as_diffs(HttpTransportType transport)
     {
-        await PostAsync(StorefrontEvents.Login("s-1", 42));
-        var client = await SubscribedAsync();
+        await PostAsync(_shop.Login("s-1", _ada));
+        var client = await SubscribedAsync(transport: transport);
 
-        await PostAsync(StorefrontEvents.CartAdd("s-1", url: "https://shop.example/checkout/cart"));
-        await client.View.WaitUntilAsync(v => v.Row("c:42").LastUrl == "https://shop.example/checkout/cart", what: "the cart change");
+        await PostAsync(_shop.CartAdd("s-1", url: "https://shop.example/checkout/cart"));
+        await client.View.WaitUntilAsync(v => v.Row(Ada).LastUrl == "https://shop.example/checkout/cart", what: "the cart change");
 
-        await PostAsync(StorefrontEvents.Logout("s-1"));
-        await client.View.WaitUntilAsync(v => !v.Has("c:42") && v.Has("v:s-1"), what: "the logout");
+        await PostAsync(_shop.Logout("s-1"));
+        await client.View.WaitUntilAsync(v => !v.Has(Ada) && v.Has(_shop.VisitorKey("s-1")), what: "the logout");
 
-        Assert.Equal("Visitor", client.View.Row("v:s-1").Type);
-        Assert.Contains("c:42", client.View.Removals);
+        Assert.Equal("Visitor", client.View.Row(_shop.VisitorKey("s-1")).Type);
+        Assert.Contains(Ada, client.View.Removals);
         Assert.Empty(client.View.Problems);
     }
 
@@ -86,31 +121,31 @@ public sealed class PresenceHubTests : IAsyncLifetime
     {
         // Default interval 15 minutes: a login 14 min 57 s ago expires about three seconds from now.
         var almostExpired = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(3);
-        await PostAsync(StorefrontEvents.Login("s-1", 42, occurredAt: almostExpired));
+        await PostAsync(_shop.Login("s-1", _ada, occurredAt: almostExpired));
         var client = await SubscribedAsync();
-        Assert.True(client.View.Has("c:42"));
+        Assert.True(client.View.Has(Ada));
 
-        await client.View.WaitUntilAsync(v => !v.Has("c:42"), TimeSpan.FromSeconds(30), "the expiry");
+        await client.View.WaitUntilAsync(v => !v.Has(Ada), TimeSpan.FromSeconds(30), "the expiry");
 
-        Assert.Equal(["c:42"], client.View.Removals);
+        Assert.Equal([Ada], client.View.Removals);
         Assert.Empty(client.View.Problems);
     }
 
     [Fact]
     public async Task Filter_that_excludes_visitors_receives_no_visitor_rows()
     {
-        await PostAsync(StorefrontEvents.CartAdd("s-early"));
-        var customers = await SubscribedAsync(new { type = "Customer" });
+        await PostAsync(_shop.CartAdd("s-early"));
+        var customers = await SubscribedAsync(type: "Customer");
         var everyone = await SubscribedAsync();
 
-        await PostAsync(StorefrontEvents.CartAdd("s-v1"), StorefrontEvents.Login("s-1", 42), StorefrontEvents.CartAdd("s-v2"));
-        await PostAsync(StorefrontEvents.Logout("s-1"));
-        await PostAsync(StorefrontEvents.Login("s-2", 43));
-        await everyone.View.WaitUntilAsync(v => v.Has("c:43") && v.Has("v:s-1"), what: "every change");
-        await customers.View.WaitUntilAsync(v => v.Has("c:43"), what: "the second customer");
+        await PostAsync(_shop.CartAdd("s-v1"), _shop.Login("s-1", _ada), _shop.CartAdd("s-v2"));
+        await PostAsync(_shop.Logout("s-1"));
+        await PostAsync(_shop.Login("s-2", _grace));
+        await everyone.View.WaitUntilAsync(v => v.Has(Grace) && v.Has(_shop.VisitorKey("s-1")), what: "every change");
+        await customers.View.WaitUntilAsync(v => v.Has(Grace), what: "the second customer");
 
         Assert.Equal(["Customer"], customers.View.TypesSeen);
-        Assert.Equal(["c:43"], customers.View.Keys);
+        Assert.Equal([Grace], customers.View.Keys);
         Assert.DoesNotContain(customers.View.UpsertedKeys, key => key.StartsWith("v:", StringComparison.Ordinal));
         Assert.Empty(customers.View.Problems);
     }
@@ -118,63 +153,69 @@ public sealed class PresenceHubTests : IAsyncLifetime
     [Fact]
     public async Task Row_that_stops_matching_the_filter_is_sent_as_a_removal()
     {
-        var client = await SubscribedAsync(new { lastUrl = "checkout" });
-        await PostAsync(StorefrontEvents.CartAdd("s-1", url: "https://shop.example/checkout/cart"));
-        await client.View.WaitUntilAsync(v => v.Has("v:s-1"), what: "the matching row");
+        var client = await SubscribedAsync(lastUrl: "checkout");
+        await PostAsync(_shop.CartAdd("s-1", url: "https://shop.example/checkout/cart"));
+        await client.View.WaitUntilAsync(v => v.Has(_shop.VisitorKey("s-1")), what: "the matching row");
 
-        await PostAsync(StorefrontEvents.CartAdd("s-1", url: "https://shop.example/sale.html"));
-        await client.View.WaitUntilAsync(v => !v.Has("v:s-1"), what: "the row that no longer matches");
+        await PostAsync(_shop.CartAdd("s-1", url: "https://shop.example/sale.html"));
+        await client.View.WaitUntilAsync(v => !v.Has(_shop.VisitorKey("s-1")), what: "the row that no longer matches");
 
-        Assert.Equal(["v:s-1"], client.View.Removals);
+        Assert.Equal([_shop.VisitorKey("s-1")], client.View.Removals);
         Assert.Empty(client.View.Problems);
     }
 
-    [Fact]
-    public async Task Versions_have_no_gaps_over_many_diffs()
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task Versions_have_no_gaps_over_many_diffs(HttpTransportType transport)
     {
-        var client = await SubscribedAsync();
+        var client = await SubscribedAsync(transport: transport);
 
         for (var round = 0; round < 10; round++)
         {
-            await PostAsync(Enumerable.Range(0, 20).Select(i => StorefrontEvents.CartAdd($"s-{round}-{i}")).ToArray());
+            await PostAsync(Enumerable.Range(0, 20).Select(i => _shop.CartAdd($"s-{round}-{i}")).ToArray());
             await client.View.WaitUntilAsync(v => v.Count == (round + 1) * 20, what: $"round {round}");
         }
 
         var versions = client.View.Versions;
-        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
         Assert.True(versions.Count >= 2);
+        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
         Assert.Empty(client.View.Problems);
     }
 
     [Fact]
     public async Task Subscribing_again_replaces_the_filter_and_starts_from_a_new_state()
     {
-        await PostAsync(StorefrontEvents.Login("s-1", 42), StorefrontEvents.CartAdd("s-2"));
-        var client = await SubscribedAsync(new { type = "Visitor" });
-        Assert.Equal(["v:s-2"], client.View.Keys);
+        await PostAsync(_shop.Login("s-1", _ada), _shop.CartAdd("s-2"));
+        var client = await SubscribedAsync(type: "Visitor");
+        Assert.Equal([_shop.VisitorKey("s-2")], client.View.Keys);
 
-        await client.SubscribeAsync(new { type = "Customer" });
-        await PostAsync(StorefrontEvents.CartAdd("s-3"), StorefrontEvents.Login("s-4", 43));
-        await client.View.WaitUntilAsync(v => v.Has("c:43"), what: "the second customer");
+        await client.SubscribeAsync(OwnRows(type: "Customer"));
+        await PostAsync(_shop.CartAdd("s-3"), _shop.Login("s-4", _grace));
+        await client.View.WaitUntilAsync(v => v.Has(Grace), what: "the second customer");
 
-        Assert.Equal(["c:42", "c:43"], client.View.Keys.Order());
+        Assert.Equal(new[] { Ada, Grace }.Order(), client.View.Keys.Order());
         Assert.Equal(2, client.View.States);
         Assert.Empty(client.View.Problems);
     }
 
-    [Fact]
-    public async Task Unsubscribed_connection_receives_nothing_more()
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task Unsubscribed_connection_receives_nothing_more(HttpTransportType transport)
     {
-        var client = await SubscribedAsync();
-        var watcher = await SubscribedAsync();
+        var client = await SubscribedAsync(transport: transport);
+        var watcher = await SubscribedAsync(transport: transport);
 
-        await client.InvokeAsync("Unsubscribe");
-        await PostAsync(StorefrontEvents.Login("s-1", 42));
-        await watcher.View.WaitUntilAsync(v => v.Has("c:42"), what: "the login at another subscriber");
-        await Task.Delay(TimeSpan.FromMilliseconds(600)); // a few flush intervals
+        await client.UnsubscribeAsync();
+        await PostAsync(_shop.Login("s-1", _ada));
+        await watcher.View.WaitUntilAsync(v => v.Has(Ada), what: "the login at another subscriber");
+        // A later change reaching the watcher proves the relay had a further flush in which to (wrongly) send to the client.
+        await PostAsync(_shop.CartAdd("s-later"));
+        await watcher.View.WaitUntilAsync(v => v.Has(_shop.VisitorKey("s-later")), what: "a later change at the watcher");
 
         Assert.Equal(0, client.View.Diffs);
-        Assert.False(client.View.Has("c:42"));
+        Assert.False(client.View.Has(Ada));
     }
 
     [Theory]
@@ -188,11 +229,10 @@ public sealed class PresenceHubTests : IAsyncLifetime
     [InlineData("42", "JSON object")]
     public async Task Bad_filter_is_refused_with_a_message_naming_it(string filterJson, string named)
     {
-        var client = await HubTestClient.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader());
-        _clients.Add(client);
+        var client = await ConnectedAsync();
 
-        var error = await Assert.ThrowsAsync<HubInvocationException>(() =>
-            client.InvokeAsync("Subscribe", System.Text.Json.JsonDocument.Parse(filterJson).RootElement));
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            client.SubscribeAsync(System.Text.Json.JsonDocument.Parse(filterJson).RootElement));
 
         Assert.Contains(named, error.Message);
         Assert.Equal(0, client.View.States);
@@ -201,11 +241,10 @@ public sealed class PresenceHubTests : IAsyncLifetime
     [Fact]
     public async Task Huge_and_hostile_filter_values_are_refused_and_the_connection_stays_usable()
     {
-        var client = await HubTestClient.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader());
-        _clients.Add(client);
+        var client = await ConnectedAsync();
 
-        var huge = await Assert.ThrowsAsync<HubInvocationException>(() => client.SubscribeAsync(new { search = new string('x', 5000) }));
-        var control = await Assert.ThrowsAsync<HubInvocationException>(() => client.SubscribeAsync(new { store = "de\u0000fault" }));
+        var huge = await Assert.ThrowsAsync<HubException>(() => client.SubscribeAsync(new { search = new string('x', 5000) }));
+        var control = await Assert.ThrowsAsync<HubException>(() => client.SubscribeAsync(new { store = "de\u0000fault" }));
         await client.SubscribeAsync(new { search = "<script>alert(1)</script>' OR 1=1 --" });
 
         Assert.Contains("longer than 255", huge.Message);
@@ -213,21 +252,31 @@ public sealed class PresenceHubTests : IAsyncLifetime
         Assert.Equal(1, client.View.States);
         Assert.Empty(client.View.Keys);
     }
+}
+
+/// <summary>The relay forgets a closed connection: counted on an app of its own, where no other test connects.</summary>
+public sealed class PresenceHubDisconnectTests : IAsyncLifetime
+{
+    private TestApp _app = default!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Closing_the_connection_removes_its_subscription()
     {
         var relay = _app.Services.GetRequiredService<NowOnline.Web.Hubs.PresenceRelay>();
-        var client = await SubscribedAsync();
+        var client = await PresenceSubscriber.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader());
+        await client.SubscribeAsync();
         Assert.Equal(1, relay.ConnectionCount);
 
         await client.DisposeAsync();
-        _clients.Remove(client);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (relay.ConnectionCount > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.Equal(0, relay.ConnectionCount);
-        await PostAsync(StorefrontEvents.Login("s-1", 42)); // nothing to deliver to, nothing fails
+        await Eventually.TrueAsync(() => relay.ConnectionCount == 0, "the relay forgot the closed connection", seconds: 10);
+        var shop = StorefrontEvents.Untagged();
+        using var storefront = _app.Storefront();
+        Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(shop.Login("s-1", 42))).StatusCode); // nothing to deliver to, nothing fails
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync("/healthz")).StatusCode);
     }
 }

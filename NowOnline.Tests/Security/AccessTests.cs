@@ -10,7 +10,8 @@ namespace NowOnline.Tests.Security;
 /// Every endpoint of the running app (read from its routing table, so endpoints added later are covered too) is
 /// refused without sign-in or with a wrong key: pages redirect to /login, the API and hubs answer 401.
 /// </summary>
-public sealed class AccessTests : IAsyncLifetime
+[Collection(SharedApiApp.Name)]
+public sealed class AccessTests(SharedApp shared)
 {
     // Open on purpose: sign-in itself, health probes, the root redirect, the API description and metrics (no data of
     // anyone; /metrics only when Metrics:Enabled), and Blazor's own script and circuit endpoints (inside a circuit,
@@ -18,11 +19,7 @@ public sealed class AccessTests : IAsyncLifetime
     private static readonly string[] OpenPatterns =
         ["/", "/healthz", "/healthz/", "/login", "/account/login", "/account/logout", "/openapi/v1.json", "/metrics", "/_framework/", "/_blazor"];
 
-    private TestApp _app = default!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private readonly TestApp _app = shared.App;
 
     private sealed record Route(string Pattern, string Method, bool IsPage);
 

@@ -19,11 +19,8 @@ public sealed class LiteralStorageTests : IAsyncLifetime
     {
         const string sql = "Robert'); DROP TABLE Sessions;--";
         const string markup = "<img src=x onerror=alert(1)>";
-        var response = await _app.Storefront().PostEventAsync(new
-        {
-            type = "login", sessionId = "s-1",
-            customer = new { id = 7, firstName = markup, lastName = sql, company = "\u05E9\u05DC\u05D5\u05DD \u200F😀 Ltd" },
-        });
+        var response = await _app.Storefront().PostEventAsync(
+            StorefrontEvents.Untagged().Login("s-1", 7, firstName: markup, lastName: sql, company: "\u05E9\u05DC\u05D5\u05DD \u200F😀 Ltd"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
         await _app.RestartAsync();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Persistence;
+using NowOnline.Core.Persistence.Migrations.Legacy;
 using NowOnline.Core.Presence;
 using NowOnline.Core.Retention;
 using NowOnline.Core.SessionData;
@@ -29,7 +30,7 @@ public static class DependencyInjection
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var database = new SqliteDatabase(connectionString, storage.MinimumFreeMegabytes);
         services.AddSingleton(database);
-        services.AddDbContextFactory<NowOnlineDb>(options => options.UseSqlite(database.ConnectionString));
+        services.AddDbContextFactory<NowOnlineDb>(options => options.UseNowOnlineSqlite(database.ConnectionString));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PresenceTracker>();
@@ -50,7 +51,10 @@ public static class DependencyInjection
     {
         var databases = services.GetRequiredService<IDbContextFactory<NowOnlineDb>>();
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            await LegacyHistory.BringForwardAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
+        }
 
         await services.GetRequiredService<SettingsService>().LoadAsync(cancellationToken);
 

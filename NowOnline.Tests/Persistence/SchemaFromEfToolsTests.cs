@@ -125,6 +125,16 @@ public sealed class SchemaFromEfToolsTests
         }
     }
 
+    [Fact]
+    public async Task Unknown_storage_provider_stops_the_app_with_a_message_naming_the_key()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            TestApp.StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "Oracle" }));
+
+        Assert.Contains("Storage:Provider", failure.Message);
+        Assert.Contains("'Oracle'", failure.Message);
+    }
+
     /// <summary>Every row of every table, as "a|b|c" text, by table.</summary>
     private static async Task<Dictionary<string, List<string>>> RowsAsync(string path)
     {

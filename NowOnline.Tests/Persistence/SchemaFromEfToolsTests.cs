@@ -37,6 +37,17 @@ public sealed class SchemaFromEfToolsTests
     }
 
     [Fact]
+    public void PostgreSql_model_has_no_change_that_its_generated_migrations_lack()
+    {
+        // Comparing the model with the snapshot needs no server.
+        using var db = new PostgreSqlNowOnlineDb(new DbContextOptionsBuilder<PostgreSqlNowOnlineDb>()
+            .UseNpgsql("Host=127.0.0.1;Database=unused").Options);
+
+        Assert.False(db.Database.HasPendingModelChanges(),
+            "The EF model differs from the PostgreSQL snapshot: run dotnet ef migrations add --context PostgreSqlNowOnlineDb.");
+    }
+
+    [Fact]
     public async Task Database_of_the_release_before_upgrades_in_place_and_keeps_every_row()
     {
         using var folder = new TempFolder();

@@ -29,7 +29,7 @@ public static class DependencyInjection
         var provider = StorageOptions.ReadProvider(configuration);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        // On PostgreSQL the event log and the checkpoint stay in a SQLite file of the node's own for now (ADR-006).
+        // On PostgreSQL the event log and the checkpoint stay in a SQLite file of the node's own for now (ADR-007).
         var database = new SqliteDatabase(provider == StorageProvider.PostgreSql ? storage.NodeDatabase : connectionString,
             storage.MinimumFreeMegabytes);
         services.AddSingleton(database);

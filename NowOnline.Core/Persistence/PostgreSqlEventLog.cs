@@ -5,7 +5,7 @@ using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
 namespace NowOnline.Core.Persistence;
 
 /// <summary>
-/// The cluster's event log in PostgreSQL, in one order (ADR-006): appends are serialised by a transaction-level
+/// The cluster's event log in PostgreSQL, in one order (ADR-007): appends are serialised by a transaction-level
 /// advisory lock, so sequence numbers become visible strictly in order and a reader that resumes after the last
 /// sequence it saw can never skip an event that commits later. Each append wakes the readers with NOTIFY (delivered
 /// at commit). Built and tested ahead of the ingestion path that will use it.

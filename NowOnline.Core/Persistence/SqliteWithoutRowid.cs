@@ -13,7 +13,7 @@ namespace NowOnline.Core.Persistence;
 /// SQLite <c>WITHOUT ROWID</c> tables in the EF model, which EF Core has no setting for: an entity annotation
 /// (<see cref="IsWithoutRowidOnSqlite{T}"/>) that reaches the migrations' <c>CreateTable</c> operations through
 /// <see cref="WithoutRowidAnnotationProvider"/> and becomes SQL in <see cref="WithoutRowidMigrationsSqlGenerator"/>.
-/// Other providers ignore it. See docs/decisions/ADR-005-schema-from-ef-tools.md.
+/// Other providers ignore it. See docs/decisions/ADR-006-schema-from-ef-tools.md.
 /// </summary>
 public static class SqliteWithoutRowid
 {

@@ -12,7 +12,7 @@ public sealed class StorageOptions
 
     /// <summary>
     /// On PostgreSQL: the SQLite file of this node's own event log and checkpoint, until the log moves to PostgreSQL
-    /// (ADR-006). Each node needs its own.
+    /// (ADR-007). Each node needs its own.
     /// </summary>
     public string NodeDatabase { get; set; } = "Data Source=data/nowonline-node.db";
 

@@ -9,7 +9,7 @@ namespace NowOnline.Core.Persistence.Migrations.Legacy;
 /// Brings a database of the releases before the schema came from <c>dotnet ef</c> (the hand-written migrations below,
 /// ids in its __EFMigrationsHistory) up to the generated baseline, so that EF's own Migrate carries on from there. These
 /// classes are frozen and invisible to EF's migrator (no [Migration] attribute): a new database is built by the generated
-/// migrations only. ADR-005 explains the choice.
+/// migrations only. ADR-006 explains the choice.
 /// </summary>
 internal static class LegacyHistory
 {

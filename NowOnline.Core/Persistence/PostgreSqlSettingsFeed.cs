@@ -15,7 +15,8 @@ internal sealed partial class PostgreSqlSettingsFeed(string connectionString, Se
     : BackgroundService
 {
     public const string Channel = "nowonline_settings";
-    private long _reloadedVersion;
+    // Set only in the flow of a reload: the Changed it raises is another node's save, not one to announce.
+    private readonly AsyncLocal<bool> _reloading = new();
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -60,13 +61,21 @@ internal sealed partial class PostgreSqlSettingsFeed(string connectionString, Se
 
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        if (await settings.ReloadAsync(cancellationToken) is { } reloaded) Interlocked.Exchange(ref _reloadedVersion, reloaded.Version);
+        _reloading.Value = true;
+        try
+        {
+            await settings.ReloadAsync(cancellationToken);
+        }
+        finally
+        {
+            _reloading.Value = false;
+        }
     }
 
     private void Announce(VersionedSettings saved)
     {
-        // A reload raises Changed too; only a save made here is announced.
-        if (saved.Version <= Interlocked.Read(ref _reloadedVersion)) return;
+        // A reload raises Changed too; only a save made on this node is announced.
+        if (_reloading.Value) return;
         _ = Task.Run(async () =>
         {
             try

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Persistence;
+using NowOnline.Core.Persistence.Migrations.Legacy;
 using NowOnline.Core.Presence;
 using NowOnline.Core.Retention;
 using NowOnline.Core.SessionData;
@@ -25,11 +26,15 @@ public static class DependencyInjection
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException($"Set ConnectionStrings:{ConnectionStringName}, for example \"Data Source=data/nowonline.db\".");
 
+        var provider = StorageOptions.ReadProvider(configuration);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var database = new SqliteDatabase(connectionString, storage.MinimumFreeMegabytes);
+        // On PostgreSQL the event log and the checkpoint stay in a SQLite file of the node's own for now (ADR-007).
+        var database = new SqliteDatabase(provider == StorageProvider.PostgreSql ? storage.NodeDatabase : connectionString,
+            storage.MinimumFreeMegabytes);
         services.AddSingleton(database);
-        services.AddDbContextFactory<NowOnlineDb>(options => options.UseSqlite(database.ConnectionString));
+        if (provider == StorageProvider.PostgreSql) services.AddPostgreSqlStorage(connectionString);
+        else services.AddDbContextFactory<NowOnlineDb>(options => options.UseNowOnlineSqlite(database.ConnectionString));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PresenceTracker>();
@@ -48,13 +53,23 @@ public static class DependencyInjection
     /// <summary>Migrates the database, loads settings and rebuilds the online list. Call before the app serves requests.</summary>
     public static async Task InitializeNowOnlineAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        var databases = services.GetRequiredService<IDbContextFactory<NowOnlineDb>>();
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        var database = services.GetRequiredService<SqliteDatabase>();
+        if (services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.PostgreSql)
+        {
+            var shared = services.GetRequiredService<IDbContextFactory<PostgreSqlNowOnlineDb>>();
+            await using (var db = await shared.CreateDbContextAsync(cancellationToken))
+                await PostgreSqlStorage.MigrateAsync(db, cancellationToken);
+        }
+
+        // The SQLite file: the whole store, or on PostgreSQL the node's own event log and checkpoint.
+        await using (var db = new NowOnlineDb(new DbContextOptionsBuilder<NowOnlineDb>().UseNowOnlineSqlite(database.ConnectionString).Options))
+        {
+            await LegacyHistory.BringForwardAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
+        }
 
         await services.GetRequiredService<SettingsService>().LoadAsync(cancellationToken);
 
-        var database = services.GetRequiredService<SqliteDatabase>();
         await using var connection = await database.OpenAsync(cancellationToken);
         await PresenceStateLoader.LoadAsync(connection, services.GetRequiredService<PresenceTracker>(),
             services.GetRequiredService<IOptions<PresenceOptions>>().Value, cancellationToken);

@@ -5,7 +5,9 @@ using NowOnline.Web.Hubs;
 using NowOnline.Web.Observability;
 using NowOnline.Web.Security;
 using NowOnline.Web.Simulator;
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
+using NowOnline.Core.Persistence;
 using Radzen;
 
 namespace NowOnline.Web;
@@ -24,6 +26,9 @@ public static class DependencyInjection
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyValidator>();
         services.AddNowOnlineSecurity();
+        if (StorageOptions.ReadProvider(builder.Configuration) == StorageProvider.PostgreSql)
+            // One key ring for every node, so a cookie issued by one node is read by the others.
+            services.AddDataProtection().SetApplicationName("NowOnline").PersistKeysToDbContext<PostgreSqlNowOnlineDb>();
         services.AddActivityRateLimit();
 
         services.AddPresenceHub();

@@ -1,6 +1,13 @@
 using Microsoft.Data.Sqlite;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Presence;
+using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
+using I = NowOnline.Core.Persistence.Schema.EventIds;
+using K = NowOnline.Core.Persistence.Schema.Checkpoints;
+using L = NowOnline.Core.Persistence.Schema.CartItems;
+using P = NowOnline.Core.Persistence.Schema.StorageProbes;
+using S = NowOnline.Core.Persistence.Schema.Sessions;
+using T = NowOnline.Core.Persistence.Schema.SessionEvents;
 
 namespace NowOnline.Core.Persistence;
 
@@ -12,7 +19,7 @@ internal static class ActivityLog
     {
         using var transaction = WriteTransaction.Begin(connection);
         using (var probe = Command(connection,
-                   "INSERT INTO StorageProbes (Id, WrittenAtMs) VALUES (1, $at) ON CONFLICT(Id) DO UPDATE SET WrittenAtMs = $at"))
+                   $"INSERT INTO {P.Table} ({P.Id}, {P.WrittenAtMs}) VALUES (1, $at) ON CONFLICT({P.Id}) DO UPDATE SET {P.WrittenAtMs} = $at"))
             Run(probe, ("$at", now.ToUnixTimeMilliseconds()));
         transaction.Commit();
     }
@@ -26,35 +33,35 @@ internal static class ActivityLog
         using var transaction = WriteTransaction.Begin(connection);
         int sessions, events;
         using (var carts = Command(connection,
-                   """
-                   DELETE FROM CartItems WHERE Owner IN (
-                     SELECT 's:' || SessionId FROM Sessions WHERE LastActivityMs < $before ORDER BY LastActivityMs LIMIT $size)
+                   $"""
+                   DELETE FROM {L.Table} WHERE {L.Owner} IN (
+                     SELECT 's:' || {S.SessionId} FROM {S.Table} WHERE {S.LastActivityMs} < $before ORDER BY {S.LastActivityMs} LIMIT $size)
                    """))
             Run(carts, ("$before", batch.SessionsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
         using (var stale = Command(connection,
-                   """
-                   DELETE FROM Sessions WHERE SessionId IN (
-                     SELECT SessionId FROM Sessions WHERE LastActivityMs < $before ORDER BY LastActivityMs LIMIT $size)
+                   $"""
+                   DELETE FROM {S.Table} WHERE {S.SessionId} IN (
+                     SELECT {S.SessionId} FROM {S.Table} WHERE {S.LastActivityMs} < $before ORDER BY {S.LastActivityMs} LIMIT $size)
                    """))
             sessions = Run(stale, ("$before", batch.SessionsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
         // The same rows three times (one transaction, same ORDER BY and LIMIT): their look-up entries, then the rows.
-        const string oldEvents = """
-            SELECT Sequence FROM ActivityEvents
-            WHERE ReceivedAtMs < $before AND Sequence <= (SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints)
-            ORDER BY Sequence LIMIT $size
+        const string oldEvents = $"""
+            SELECT {E.Sequence} FROM {E.Table}
+            WHERE {E.ReceivedAtMs} < $before AND {E.Sequence} <= (SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table})
+            ORDER BY {E.Sequence} LIMIT $size
             """;
         var eventsBefore = batch.EventsBefore.ToUnixTimeMilliseconds();
         using (var ids = Command(connection, $"""
-                   DELETE FROM EventIds WHERE (EventId, Sequence) IN (
-                     SELECT EventId, Sequence FROM ActivityEvents WHERE Sequence IN ({oldEvents}) AND EventId IS NOT NULL)
+                   DELETE FROM {I.Table} WHERE ({I.EventId}, {I.Sequence}) IN (
+                     SELECT {E.EventId}, {E.Sequence} FROM {E.Table} WHERE {E.Sequence} IN ({oldEvents}) AND {E.EventId} IS NOT NULL)
                    """))
             Run(ids, ("$before", eventsBefore), ("$size", batch.Size));
         using (var timeline = Command(connection, $"""
-                   DELETE FROM SessionEvents WHERE (SessionId, Sequence) IN (
-                     SELECT SessionId, Sequence FROM ActivityEvents WHERE Sequence IN ({oldEvents}) AND SessionId IS NOT NULL)
+                   DELETE FROM {T.Table} WHERE ({T.SessionId}, {T.Sequence}) IN (
+                     SELECT {E.SessionId}, {E.Sequence} FROM {E.Table} WHERE {E.Sequence} IN ({oldEvents}) AND {E.SessionId} IS NOT NULL)
                    """))
             Run(timeline, ("$before", eventsBefore), ("$size", batch.Size));
-        using (var old = Command(connection, $"DELETE FROM ActivityEvents WHERE Sequence IN ({oldEvents})"))
+        using (var old = Command(connection, $"DELETE FROM {E.Table} WHERE {E.Sequence} IN ({oldEvents})"))
             events = Run(old, ("$before", eventsBefore), ("$size", batch.Size));
         transaction.Commit();
         return new RetentionResult(sessions, events);

@@ -1,6 +1,13 @@
 using Microsoft.Data.Sqlite;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Presence;
+using C = NowOnline.Core.Persistence.Schema.Customers;
+using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
+using I = NowOnline.Core.Persistence.Schema.EventIds;
+using K = NowOnline.Core.Persistence.Schema.Checkpoints;
+using L = NowOnline.Core.Persistence.Schema.CartItems;
+using S = NowOnline.Core.Persistence.Schema.Sessions;
+using T = NowOnline.Core.Persistence.Schema.SessionEvents;
 
 namespace NowOnline.Core.Persistence;
 
@@ -49,9 +56,9 @@ internal sealed class ActivityLogWriter : IDisposable
     {
         _unfolded.Clear();
         using var tail = _connection.CreateCommand();
-        tail.CommandText = """
-            SELECT EventId FROM ActivityEvents
-            WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints) AND EventId IS NOT NULL
+        tail.CommandText = $"""
+            SELECT {E.EventId} FROM {E.Table}
+            WHERE {E.Sequence} > (SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}) AND {E.EventId} IS NOT NULL
             """;
         using var reader = tail.ExecuteReader();
         while (reader.Read()) _unfolded.Add(reader.GetString(0));
@@ -66,8 +73,8 @@ internal sealed class ActivityLogWriter : IDisposable
     {
         using var transaction = WriteTransaction.Begin(_connection);
         var insert = _insertEvent ??= new RawStatement(_connection,
-            "INSERT INTO ActivityEvents (EventId, SessionId, ReceivedAtMs, Payload) VALUES (?1, ?2, ?3, ?4)");
-        var find = _findEventId ??= new RawStatement(_connection, "SELECT 1 FROM EventIds WHERE EventId = ?1");
+            $"INSERT INTO {E.Table} ({E.EventId}, {E.SessionId}, {E.ReceivedAtMs}, {E.Payload}) VALUES (?1, ?2, ?3, ?4)");
+        var find = _findEventId ??= new RawStatement(_connection, $"SELECT 1 FROM {I.Table} WHERE {I.EventId} = ?1");
         var sequences = new long[events.Count];
         var logged = new List<string>();
         var at = receivedAt.ToUnixTimeMilliseconds();
@@ -108,26 +115,26 @@ internal sealed class ActivityLogWriter : IDisposable
         using var transaction = WriteTransaction.Begin(connection);
         // Key order, here and for the state rows below: neighbouring keys share B-tree pages, so each page is found and
         // dirtied once per checkpoint instead of once per row.
-        var foldIds = _foldEventIds ??= new RawStatement(connection, """
-            INSERT OR IGNORE INTO EventIds (EventId, Sequence)
-            SELECT EventId, Sequence FROM ActivityEvents
-            WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints) AND Sequence <= ?1 AND EventId IS NOT NULL
-            ORDER BY EventId
+        var foldIds = _foldEventIds ??= new RawStatement(connection, $"""
+            INSERT OR IGNORE INTO {I.Table} ({I.EventId}, {I.Sequence})
+            SELECT {E.EventId}, {E.Sequence} FROM {E.Table}
+            WHERE {E.Sequence} > (SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}) AND {E.Sequence} <= ?1 AND {E.EventId} IS NOT NULL
+            ORDER BY {E.EventId}
             """);
         foldIds.Bind(1, checkpoint.Sequence);
         foldIds.Execute();
-        var foldSessions = _foldSessionEvents ??= new RawStatement(connection, """
-            INSERT OR IGNORE INTO SessionEvents (SessionId, Sequence)
-            SELECT SessionId, Sequence FROM ActivityEvents
-            WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints) AND Sequence <= ?1 AND SessionId IS NOT NULL
-            ORDER BY SessionId, Sequence
+        var foldSessions = _foldSessionEvents ??= new RawStatement(connection, $"""
+            INSERT OR IGNORE INTO {T.Table} ({T.SessionId}, {T.Sequence})
+            SELECT {E.SessionId}, {E.Sequence} FROM {E.Table}
+            WHERE {E.Sequence} > (SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}) AND {E.Sequence} <= ?1 AND {E.SessionId} IS NOT NULL
+            ORDER BY {E.SessionId}, {E.Sequence}
             """);
         foldSessions.Bind(1, checkpoint.Sequence);
         foldSessions.Execute();
 
-        var customer = _upsertCustomer ??= new RawStatement(connection, """
-            INSERT INTO Customers (Id, FirstName, LastName, Email, Company) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT(Id) DO UPDATE SET FirstName = ?2, LastName = ?3, Email = ?4, Company = ?5
+        var customer = _upsertCustomer ??= new RawStatement(connection, $"""
+            INSERT INTO {C.Table} ({C.Id}, {C.FirstName}, {C.LastName}, {C.Email}, {C.Company}) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT({C.Id}) DO UPDATE SET {C.FirstName} = ?2, {C.LastName} = ?3, {C.Email} = ?4, {C.Company} = ?5
             """);
         foreach (var c in checkpoint.Customers.OrderBy(c => c.Id))
         {
@@ -139,11 +146,11 @@ internal sealed class ActivityLogWriter : IDisposable
             customer.Execute();
         }
 
-        var session = _upsertSession ??= new RawStatement(connection, """
-            INSERT INTO Sessions (SessionId, CustomerId, StartedAtMs, LastActivityMs, LastUrl, Store, UserAgent)
+        var session = _upsertSession ??= new RawStatement(connection, $"""
+            INSERT INTO {S.Table} ({S.SessionId}, {S.CustomerId}, {S.StartedAtMs}, {S.LastActivityMs}, {S.LastUrl}, {S.Store}, {S.UserAgent})
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            ON CONFLICT(SessionId) DO UPDATE SET CustomerId = ?2, StartedAtMs = ?3, LastActivityMs = ?4,
-              LastUrl = ?5, Store = ?6, UserAgent = ?7
+            ON CONFLICT({S.SessionId}) DO UPDATE SET {S.CustomerId} = ?2, {S.StartedAtMs} = ?3, {S.LastActivityMs} = ?4,
+              {S.LastUrl} = ?5, {S.Store} = ?6, {S.UserAgent} = ?7
             """);
         foreach (var s in checkpoint.Sessions.OrderBy(s => s.SessionId, StringComparer.Ordinal))
         {
@@ -157,8 +164,9 @@ internal sealed class ActivityLogWriter : IDisposable
             session.Execute();
         }
 
-        var clear = _clearCart ??= new RawStatement(connection, "DELETE FROM CartItems WHERE Owner = ?1");
-        var line = _insertCartLine ??= new RawStatement(connection, "INSERT INTO CartItems (Owner, Sku, Name, Qty) VALUES (?1, ?2, ?3, ?4)");
+        var clear = _clearCart ??= new RawStatement(connection, $"DELETE FROM {L.Table} WHERE {L.Owner} = ?1");
+        var line = _insertCartLine ??= new RawStatement(connection,
+            $"INSERT INTO {L.Table} ({L.Owner}, {L.Sku}, {L.Name}, {L.Qty}) VALUES (?1, ?2, ?3, ?4)");
         foreach (var cart in checkpoint.Carts.OrderBy(c => c.Owner, StringComparer.Ordinal))
         {
             clear.Bind(1, cart.Owner);
@@ -174,7 +182,7 @@ internal sealed class ActivityLogWriter : IDisposable
         }
 
         var mark = _markCheckpoint ??= new RawStatement(connection,
-            "INSERT INTO Checkpoints (Id, Sequence) VALUES (1, ?1) ON CONFLICT(Id) DO UPDATE SET Sequence = ?1");
+            $"INSERT INTO {K.Table} ({K.Id}, {K.Sequence}) VALUES (1, ?1) ON CONFLICT({K.Id}) DO UPDATE SET {K.Sequence} = ?1");
         mark.Bind(1, checkpoint.Sequence);
         mark.Execute();
         transaction.Commit();

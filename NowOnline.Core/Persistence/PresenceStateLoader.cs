@@ -1,6 +1,11 @@
 using Microsoft.Data.Sqlite;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Presence;
+using C = NowOnline.Core.Persistence.Schema.Customers;
+using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
+using K = NowOnline.Core.Persistence.Schema.Checkpoints;
+using L = NowOnline.Core.Persistence.Schema.CartItems;
+using S = NowOnline.Core.Persistence.Schema.Sessions;
 
 namespace NowOnline.Core.Persistence;
 
@@ -11,24 +16,24 @@ internal static class PresenceStateLoader
         CancellationToken cancellationToken)
     {
         var now = tracker.Clock.GetUtcNow();
-        var checkpoint = await ScalarAsync(connection, "SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints", cancellationToken);
+        var checkpoint = await ScalarAsync(connection, $"SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}", cancellationToken);
         // Never shorter than the interval (loaded from settings just before): an online session is always restored.
         var keepSessions = TimeSpan.FromMinutes(options.SessionRetentionMinutes);
         if (tracker.Interval > keepSessions) keepSessions = tracker.Interval;
         var sessionHorizon = (now - keepSessions).ToUnixTimeMilliseconds();
         var eventHorizon = now.AddMinutes(-options.EventIdRetentionMinutes).ToUnixTimeMilliseconds();
 
-        var customers = await ReadAsync(connection, "SELECT Id, FirstName, LastName, Email, Company FROM Customers",
+        var customers = await ReadAsync(connection, $"SELECT {C.Id}, {C.FirstName}, {C.LastName}, {C.Email}, {C.Company} FROM {C.Table}",
             r => new CustomerProfile(r.GetInt64(0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4)), cancellationToken);
         var sessions = await ReadAsync(connection,
-            $"SELECT SessionId, CustomerId, StartedAtMs, LastActivityMs, LastUrl, Store, UserAgent FROM Sessions WHERE LastActivityMs >= {sessionHorizon}",
+            $"SELECT {S.SessionId}, {S.CustomerId}, {S.StartedAtMs}, {S.LastActivityMs}, {S.LastUrl}, {S.Store}, {S.UserAgent} FROM {S.Table} WHERE {S.LastActivityMs} >= {sessionHorizon}",
             r => new SessionSnapshot(r.GetString(0), r.IsDBNull(1) ? null : r.GetInt64(1), Time(r.GetInt64(2)), Time(r.GetInt64(3)),
                 Text(r, 4), Text(r, 5), Text(r, 6)), cancellationToken);
-        var lines = await ReadAsync(connection, "SELECT Owner, Sku, Name, Qty FROM CartItems",
+        var lines = await ReadAsync(connection, $"SELECT {L.Owner}, {L.Sku}, {L.Name}, {L.Qty} FROM {L.Table}",
             r => (Owner: r.GetString(0), Line: new CartLine(r.GetString(1), Text(r, 2), r.GetInt32(3))), cancellationToken);
         // Ids of events after the checkpoint are remembered again as they are replayed.
         var seen = await ReadAsync(connection,
-            $"SELECT EventId, ReceivedAtMs FROM ActivityEvents WHERE EventId IS NOT NULL AND ReceivedAtMs >= {eventHorizon} AND Sequence <= {checkpoint}",
+            $"SELECT {E.EventId}, {E.ReceivedAtMs} FROM {E.Table} WHERE {E.EventId} IS NOT NULL AND {E.ReceivedAtMs} >= {eventHorizon} AND {E.Sequence} <= {checkpoint}",
             r => new SeenEvent(r.GetString(0), Time(r.GetInt64(1))), cancellationToken);
 
         var carts = lines.GroupBy(l => l.Owner).Select(g => new CartSnapshot(g.Key, g.Select(x => x.Line).ToList())).ToList();
@@ -36,7 +41,7 @@ internal static class PresenceStateLoader
 
         var replayed = 0L;
         await using var tail = connection.CreateCommand();
-        tail.CommandText = $"SELECT Sequence, Payload FROM ActivityEvents WHERE Sequence > {checkpoint} ORDER BY Sequence";
+        tail.CommandText = $"SELECT {E.Sequence}, {E.Payload} FROM {E.Table} WHERE {E.Sequence} > {checkpoint} ORDER BY {E.Sequence}";
         await using var reader = await tail.ExecuteReaderAsync(cancellationToken);
         var chunk = new List<ActivityEvent>(1000);
         long last = checkpoint;

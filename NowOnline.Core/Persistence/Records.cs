@@ -63,3 +63,21 @@ public sealed class StorageProbeRecord
     public int Id { get; set; } = 1;
     public long WrittenAtMs { get; set; }
 }
+
+/// <summary>
+/// The event id look-up: one row per logged event id, filed from the log at each checkpoint so that a commit only appends
+/// to ActivityEvents. Written and read by raw statements only (<see cref="ActivityLogWriter"/>); mapped so that migrations
+/// know the table.
+/// </summary>
+public sealed class EventIdRecord
+{
+    public required string EventId { get; set; }
+    public long Sequence { get; set; }
+}
+
+/// <summary>The per-session timeline look-up, filed from the log at each checkpoint (see <see cref="EventIdRecord"/>).</summary>
+public sealed class SessionEventRecord
+{
+    public required string SessionId { get; set; }
+    public long Sequence { get; set; }
+}

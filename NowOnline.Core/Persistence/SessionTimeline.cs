@@ -1,5 +1,8 @@
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Presence;
+using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
+using K = NowOnline.Core.Persistence.Schema.Checkpoints;
+using T = NowOnline.Core.Persistence.Schema.SessionEvents;
 
 namespace NowOnline.Core.Persistence;
 
@@ -18,13 +21,13 @@ public sealed class SessionTimeline(SqliteDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Filed under the session at each checkpoint (SessionEvents); the few events logged since are found in the log's tail.
-        command.CommandText = """
-            SELECT Payload FROM ActivityEvents WHERE Sequence IN (
-              SELECT Sequence FROM (SELECT Sequence FROM SessionEvents WHERE SessionId = $sid ORDER BY Sequence DESC LIMIT $limit)
+        command.CommandText = $"""
+            SELECT {E.Payload} FROM {E.Table} WHERE {E.Sequence} IN (
+              SELECT {T.Sequence} FROM (SELECT {T.Sequence} FROM {T.Table} WHERE {T.SessionId} = $sid ORDER BY {T.Sequence} DESC LIMIT $limit)
               UNION
-              SELECT Sequence FROM ActivityEvents
-              WHERE Sequence > (SELECT COALESCE(MAX(Sequence), 0) FROM Checkpoints) AND SessionId = $sid)
-            ORDER BY Sequence DESC LIMIT $limit
+              SELECT {E.Sequence} FROM {E.Table}
+              WHERE {E.Sequence} > (SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}) AND {E.SessionId} = $sid)
+            ORDER BY {E.Sequence} DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$sid", sessionId);
         command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, MaxLimit));

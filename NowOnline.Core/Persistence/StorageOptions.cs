@@ -7,6 +7,29 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
+    /// <summary><see cref="StorageProvider.Sqlite"/> (default) or <see cref="StorageProvider.PostgreSql"/>.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>
+    /// On PostgreSQL: the SQLite file of this node's own event log and checkpoint, until the log moves to PostgreSQL
+    /// (ADR-007). Each node needs its own.
+    /// </summary>
+    public string NodeDatabase { get; set; } = "Data Source=data/nowonline-node.db";
+
+    /// <summary>
+    /// Reads <c>Storage:Provider</c>, or stops the app with a message that names the key: the provider decides which
+    /// services are registered, so it is read before options validation runs.
+    /// </summary>
+    public static StorageProvider ReadProvider(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var value = configuration[$"{Section}:{nameof(Provider)}"];
+        if (string.IsNullOrWhiteSpace(value)) return StorageProvider.Sqlite;
+        return Enum.TryParse<StorageProvider>(value.Trim(), ignoreCase: true, out var provider) && Enum.IsDefined(provider)
+            ? provider
+            : throw new InvalidOperationException(
+                $"{Section}:{nameof(Provider)} is '{value}'; it must be '{nameof(StorageProvider.Sqlite)}' or '{nameof(StorageProvider.PostgreSql)}'.");
+    }
+
     /// <summary>
     /// Free space (MiB) kept on the database's volume: below it new events are refused with 503 and the health check
     /// is unhealthy, so the disk never fills up in the middle of a commit or a checkpoint. 0 turns the guard off.

@@ -28,6 +28,19 @@ public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, Pr
     }
 
     /// <summary>
+    /// Reads the settings again (another node saved them): a newer version is applied and announced as after a save.
+    /// Returns the newer settings, or null when nothing changed.
+    /// </summary>
+    public async Task<VersionedSettings?> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        var read = await ReadAsync(cancellationToken);
+        if (read.Version <= _current.Version) return null;
+        Apply(read);
+        Changed?.Invoke(read);
+        return read;
+    }
+
+    /// <summary>
     /// Saves new settings if nobody saved since <paramref name="expectedVersion"/> was read. On a conflict nothing is
     /// written and the result carries the settings that won (with who saved them and when). Throws
     /// <see cref="StorageUnavailableException"/> when the database cannot be written: nothing is saved or applied then.

@@ -17,7 +17,7 @@ public sealed class SessionDataStoreTests : IDisposable
     {
         _settings = new SettingsService(_database.Contexts, TrackerFactory.Create(_clock), _clock);
         _settings.LoadAsync().GetAwaiter().GetResult();
-        _store = new SessionDataStore(_database.Sqlite, _settings, _clock);
+        _store = new SessionDataStore(_database.Contexts, _settings, _clock);
     }
 
     public void Dispose() => _database.Dispose();

@@ -80,7 +80,7 @@ public sealed class RetentionTests
     {
         using var folder = new TempFolder();
         var path = folder.File("log.db");
-        var options = new DbContextOptionsBuilder<NowOnlineDb>().UseSqlite($"Data Source={path}").Options;
+        var options = new DbContextOptionsBuilder<NowOnlineDb>().UseNowOnlineSqlite($"Data Source={path}").Options;
         await using (var db = new NowOnlineDb(options)) await db.Database.MigrateAsync();
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();

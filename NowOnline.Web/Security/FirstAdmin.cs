@@ -21,7 +21,17 @@ public static class FirstAdmin
         {
             var problem = AdminAccounts.ValidateEmail(options.Email) ?? AdminAccounts.ValidatePassword(options.Password);
             if (problem is not null) throw new AdminSetupException($"Admin:Email / Admin:Password: {problem}");
-            await accounts.SetAsync(options.Email!, options.Password!, cancellationToken);
+            try
+            {
+                await accounts.SetAsync(options.Email!, options.Password!, cancellationToken);
+            }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+            {
+                // Nodes sharing one PostgreSQL database may start at once: the other one created it.
+                if (await accounts.AnyAsync(cancellationToken)) return;
+                throw;
+            }
+
             logger.LogInformation("Created the first admin {Email} from Admin:Email and Admin:Password.", options.Email!.Trim());
             return;
         }

@@ -7,11 +7,11 @@ internal sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Acti
 {
     public void Configure(EntityTypeBuilder<ActivityEventRecord> builder)
     {
-        builder.ToTable("ActivityEvents");
+        builder.ToTable(Schema.ActivityEvents.Table);
         builder.HasKey(e => e.Sequence);
         builder.Property(e => e.Sequence).ValueGeneratedOnAdd();
         builder.HasIndex(e => e.ReceivedAtMs);
-        // Event id and session look-ups live in the EventIds and SessionEvents tables (raw SQL, filled at each checkpoint),
-        // so that a commit only appends: see migration 20261124090000_LogLookupsOffTheCommitPath.
+        // Event id and session look-ups live in the EventIds and SessionEvents tables (filled at each checkpoint by raw
+        // statements), so that a commit only appends: see docs/architecture.md ("The writer").
     }
 }

@@ -8,7 +8,7 @@ internal sealed class AdminUserConfiguration : IEntityTypeConfiguration<AdminUse
 {
     public void Configure(EntityTypeBuilder<AdminUser> builder)
     {
-        builder.ToTable("AdminUsers");
+        builder.ToTable(Schema.AdminUsers);
         builder.HasKey(a => a.Id);
         builder.Property(a => a.Email).HasMaxLength(254);
         builder.Property(a => a.NormalizedEmail).HasMaxLength(254);

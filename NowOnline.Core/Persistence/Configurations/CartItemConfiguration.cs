@@ -7,7 +7,9 @@ internal sealed class CartItemConfiguration : IEntityTypeConfiguration<CartItemR
 {
     public void Configure(EntityTypeBuilder<CartItemRecord> builder)
     {
-        builder.ToTable("CartItems");
+        builder.ToTable(Schema.CartItems.Table);
         builder.HasKey(c => new { c.Owner, c.Sku });
+        // One B-tree keyed by (Owner, Sku): a cart's lines, rewritten at each checkpoint, stay together on one page.
+        builder.IsWithoutRowidOnSqlite();
     }
 }

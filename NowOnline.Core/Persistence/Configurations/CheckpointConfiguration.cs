@@ -7,7 +7,7 @@ internal sealed class CheckpointConfiguration : IEntityTypeConfiguration<Checkpo
 {
     public void Configure(EntityTypeBuilder<CheckpointRecord> builder)
     {
-        builder.ToTable("Checkpoints");
+        builder.ToTable(Schema.Checkpoints.Table);
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).ValueGeneratedNever();
     }

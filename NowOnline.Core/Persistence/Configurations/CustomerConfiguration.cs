@@ -7,7 +7,7 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<CustomerR
 {
     public void Configure(EntityTypeBuilder<CustomerRecord> builder)
     {
-        builder.ToTable("Customers");
+        builder.ToTable(Schema.Customers.Table);
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).ValueGeneratedNever();
     }

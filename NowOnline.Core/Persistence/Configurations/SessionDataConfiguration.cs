@@ -7,7 +7,7 @@ internal sealed class SessionDataConfiguration : IEntityTypeConfiguration<Sessio
 {
     public void Configure(EntityTypeBuilder<SessionDataRecord> builder)
     {
-        builder.ToTable("SessionData");
+        builder.ToTable(Schema.SessionData.Table);
         builder.HasKey(d => d.SessionId);
         builder.HasIndex(d => d.UpdatedAtMs);
     }

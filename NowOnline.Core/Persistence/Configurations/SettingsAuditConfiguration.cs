@@ -7,7 +7,7 @@ internal sealed class SettingsAuditConfiguration : IEntityTypeConfiguration<Sett
 {
     public void Configure(EntityTypeBuilder<SettingsAuditRecord> builder)
     {
-        builder.ToTable("SettingsAudit");
+        builder.ToTable(Schema.SettingsAudit);
         builder.HasKey(a => a.Id);
         builder.Property(a => a.Id).ValueGeneratedOnAdd();
         builder.HasIndex(a => a.ChangedAtMs);

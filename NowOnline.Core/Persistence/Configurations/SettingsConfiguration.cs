@@ -7,7 +7,7 @@ internal sealed class SettingsConfiguration : IEntityTypeConfiguration<SettingsR
 {
     public void Configure(EntityTypeBuilder<SettingsRecord> builder)
     {
-        builder.ToTable("Settings");
+        builder.ToTable(Schema.Settings);
         builder.HasKey(s => s.Id);
         builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.Version).IsConcurrencyToken();

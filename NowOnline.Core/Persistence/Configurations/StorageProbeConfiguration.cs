@@ -7,7 +7,7 @@ internal sealed class StorageProbeConfiguration : IEntityTypeConfiguration<Stora
 {
     public void Configure(EntityTypeBuilder<StorageProbeRecord> builder)
     {
-        builder.ToTable("StorageProbes");
+        builder.ToTable(Schema.StorageProbes.Table);
         builder.HasKey(p => p.Id);
         builder.Property(p => p.Id).ValueGeneratedNever();
     }

@@ -1,12 +1,9 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace NowOnline.Core.Persistence.Migrations;
+namespace NowOnline.Core.Persistence.Migrations.Legacy;
 
 /// <summary>Hand-written: EF Core's design-time tools do not restore here (see docs/decisions).</summary>
-[DbContext(typeof(NowOnlineDb))]
-[Migration("20261124000000_InitialSchema")]
-public sealed class InitialSchema : Migration
+internal sealed class InitialSchema : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {

@@ -1,16 +1,13 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace NowOnline.Core.Persistence.Migrations;
+namespace NowOnline.Core.Persistence.Migrations.Legacy;
 
 /// <summary>
 /// Moves the event log's two random-key indexes (event id for exactly-once, session id for timelines) out of the commit
 /// path: they become tables of their own that the writer fills in key order with each state checkpoint, so a commit only
 /// appends to the log (sequence and receive time, both increasing). See docs/architecture.md ("The writer").
 /// </summary>
-[DbContext(typeof(NowOnlineDb))]
-[Migration("20261124090000_LogLookupsOffTheCommitPath")]
-public sealed class LogLookupsOffTheCommitPath : Migration
+internal sealed class LogLookupsOffTheCommitPath : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {

@@ -1,12 +1,9 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace NowOnline.Core.Persistence.Migrations;
+namespace NowOnline.Core.Persistence.Migrations.Legacy;
 
 /// <summary>Hand-written (no design-time tools here): the admins who may sign in.</summary>
-[DbContext(typeof(NowOnlineDb))]
-[Migration("20261124070000_AdminUsers")]
-public sealed class AdminUsers : Migration
+internal sealed class AdminUsers : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {

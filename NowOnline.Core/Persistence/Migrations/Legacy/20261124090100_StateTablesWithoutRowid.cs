@@ -1,7 +1,6 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace NowOnline.Core.Persistence.Migrations;
+namespace NowOnline.Core.Persistence.Migrations.Legacy;
 
 /// <summary>
 /// Rebuilds the checkpoint's state tables <c>Sessions</c> and <c>CartItems</c> as <c>WITHOUT ROWID</c> tables keyed by
@@ -9,9 +8,7 @@ namespace NowOnline.Core.Persistence.Migrations;
 /// each row a checkpoint wrote touched two random pages; a cart's lines, deleted and inserted again, also moved to new
 /// rowids at the end of the table. Keyed by (Owner, Sku), a cart's lines stay together on one page.
 /// </summary>
-[DbContext(typeof(NowOnlineDb))]
-[Migration("20261124090100_StateTablesWithoutRowid")]
-public sealed class StateTablesWithoutRowid : Migration
+internal sealed class StateTablesWithoutRowid : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {

@@ -1,15 +1,12 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace NowOnline.Core.Persistence.Migrations;
+namespace NowOnline.Core.Persistence.Migrations.Legacy;
 
 /// <summary>
 /// Gives each logged event its session (for per-session timelines and retention), filled in from the payload
 /// of the events already logged, and adds the row the storage health probe writes.
 /// </summary>
-[DbContext(typeof(NowOnlineDb))]
-[Migration("20261124060000_ActivityEventSessionAndStorageProbe")]
-public sealed class ActivityEventSessionAndStorageProbe : Migration
+internal sealed class ActivityEventSessionAndStorageProbe : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {

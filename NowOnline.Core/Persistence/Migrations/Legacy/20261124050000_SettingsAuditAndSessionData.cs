@@ -1,12 +1,9 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace NowOnline.Core.Persistence.Migrations;
+namespace NowOnline.Core.Persistence.Migrations.Legacy;
 
 /// <summary>Hand-written (issue 4): the settings audit trail and the shoppers' unsaved session data.</summary>
-[DbContext(typeof(NowOnlineDb))]
-[Migration("20261124050000_SettingsAuditAndSessionData")]
-public sealed class SettingsAuditAndSessionData : Migration
+internal sealed class SettingsAuditAndSessionData : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {

@@ -1,0 +1,103 @@
+using Npgsql;
+using NpgsqlTypes;
+using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
+
+namespace NowOnline.Core.Persistence;
+
+/// <summary>
+/// The cluster's event log in PostgreSQL, in one order (ADR-007): appends are serialised by a transaction-level
+/// advisory lock, so sequence numbers become visible strictly in order and a reader that resumes after the last
+/// sequence it saw can never skip an event that commits later. Each append wakes the readers with NOTIFY (delivered
+/// at commit). Built and tested ahead of the ingestion path that will use it.
+/// </summary>
+public static class PostgreSqlEventLog
+{
+    public const string Channel = "nowonline_events";
+
+    /// <summary>The advisory lock that orders appends (distinct from the migration lock).</summary>
+    public const long AppendLockKey = 0x4E4F_574F_4C4F_4721; // "NOWOLOG!"
+
+    private const string Append = $"""
+        INSERT INTO "{E.Table}" ("{E.EventId}", "{E.SessionId}", "{E.ReceivedAtMs}", "{E.Payload}")
+        SELECT e.id, e.session, @at, e.payload FROM unnest(@ids, @sessions, @payloads) WITH ORDINALITY AS e(id, session, payload, n)
+        ORDER BY e.n
+        RETURNING "{E.Sequence}"
+        """;
+
+    /// <summary>
+    /// Appends a group of events in one durable transaction; returns their sequence numbers, in the group's order.
+    /// When this returns, the events are committed and every earlier sequence is visible.
+    /// </summary>
+    public static async Task<long[]> AppendAsync(NpgsqlConnection connection, IReadOnlyList<LoggedEvent> events, long receivedAtMs,
+        CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var order = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AppendLockKey})", connection, transaction))
+            await order.ExecuteNonQueryAsync(cancellationToken);
+        var sequences = new List<long>(events.Count);
+        await using (var insert = new NpgsqlCommand(Append, connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => (object?)e.EventId ?? DBNull.Value).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter("sessions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => (object?)e.SessionId ?? DBNull.Value).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Payload).ToArray() });
+            insert.Parameters.AddWithValue("at", receivedAtMs);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) sequences.Add(reader.GetInt64(0));
+        }
+
+        await using (var wake = new NpgsqlCommand($"NOTIFY {Channel}", connection, transaction))
+            await wake.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return [.. sequences];
+    }
+
+    /// <summary>The events after <paramref name="afterSequence"/>, in sequence order, at most <paramref name="limit"/>.</summary>
+    public static async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(NpgsqlConnection connection, long afterSequence, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        await using var read = new NpgsqlCommand($"""
+            SELECT "{E.Sequence}", "{E.EventId}", "{E.SessionId}", "{E.Payload}" FROM "{E.Table}"
+            WHERE "{E.Sequence}" > @after ORDER BY "{E.Sequence}" LIMIT @limit
+            """, connection);
+        read.Parameters.AddWithValue("after", afterSequence);
+        read.Parameters.AddWithValue("limit", limit);
+        var events = new List<LoggedEvent>();
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            events.Add(new LoggedEvent(reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), reader.GetInt64(0)));
+        return events;
+    }
+
+    /// <summary>
+    /// Reads the log in order from <paramref name="afterSequence"/> for as long as <paramref name="cancellationToken"/>
+    /// allows, handing each batch to <paramref name="apply"/>: woken by NOTIFY, and every <paramref name="poll"/> anyway
+    /// (a notification lost with a connection only delays the next read).
+    /// </summary>
+    public static async Task TailAsync(string connectionString, long afterSequence, Func<IReadOnlyList<LoggedEvent>, Task> apply,
+        TimeSpan poll, CancellationToken cancellationToken)
+    {
+        await using var listener = new NpgsqlConnection(connectionString);
+        await listener.OpenAsync(cancellationToken);
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", listener))
+            await listen.ExecuteNonQueryAsync(cancellationToken);
+        await using var reader = new NpgsqlConnection(connectionString);
+        await reader.OpenAsync(cancellationToken);
+        var applied = afterSequence;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IReadOnlyList<LoggedEvent> batch;
+            while ((batch = await ReadAfterAsync(reader, applied, 5000, cancellationToken)).Count > 0)
+            {
+                await apply(batch);
+                applied = batch[^1].Sequence;
+            }
+
+            // Notifications that arrived while reading are consumed here; the read above already covered them.
+            await listener.WaitAsync(poll, cancellationToken);
+        }
+    }
+}
+
+/// <summary>One event as the log holds it; <see cref="Sequence"/> is 0 until it is appended.</summary>
+public sealed record LoggedEvent(string? EventId, string? SessionId, string Payload, long Sequence = 0);

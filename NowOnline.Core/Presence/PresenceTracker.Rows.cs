@@ -56,11 +56,7 @@ public sealed partial class PresenceTracker
 
         session.Online = online;
         session.IndexedCustomerId = newCustomer;
-        if (online && !session.Queued)
-        {
-            session.Queued = true;
-            _expiry.Enqueue(session, session.ExpiresAt(_interval));
-        }
+        if (online) _expiry.Add(session, session.ExpiresAt(_interval));
 
         if (wasOnline && oldCustomer is { } oldId && oldId != newCustomer) RefreshCustomerRow(oldId);
         if (newCustomer is { } newId) RefreshCustomerRow(newId, session.Customer);

@@ -7,6 +7,7 @@ using NowOnline.Load;
 //   with wrk (separate process) and with the paced client in this process, and writes the figures. Stops by itself.
 // NowOnline.Load serve-floor  --urls URL           the HTTP floor (parse the same JSON, answer 202)
 // NowOnline.Load serve-classic DATABASE --urls URL the Magento-style baseline (one autocommitted row write per event)
+// NowOnline.Load write-bodies FILE                 the wrk script's bodies, for profiling a server by hand
 if (args.Length > 0 && args[0] == "serve-floor")
 {
     await FloorServer.RunAsync(args[1..]);
@@ -16,6 +17,12 @@ if (args.Length > 0 && args[0] == "serve-floor")
 if (args.Length > 1 && args[0] == "serve-classic")
 {
     await ClassicServer.RunAsync(args[2..], args[1]);
+    return 0;
+}
+
+if (args.Length > 1 && args[0] == "write-bodies")
+{
+    await File.WriteAllLinesAsync(args[1], Storefront.Batches(2_000, 100, sessions: 100_000, seed: 5).Select(b => System.Text.Encoding.UTF8.GetString(b)));
     return 0;
 }
 

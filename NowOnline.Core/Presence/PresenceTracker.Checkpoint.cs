@@ -54,7 +54,7 @@ public sealed partial class PresenceTracker
             }
 
             _appliedSequence = Math.Max(_appliedSequence, state.Sequence);
-            ClearChanges();
+            _rows.ClearChanges();
         }
     }
 }

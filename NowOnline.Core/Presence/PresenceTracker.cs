@@ -60,7 +60,7 @@ public sealed partial class PresenceTracker
         get
         {
             lock (_gate)
-                return new TrackerCounters(_rows.Count, _customerRows, _rows.Count - _customerRows, _sessions.Count,
+                return new TrackerCounters(_rows.Count, _rows.CustomerRows, _rows.Count - _rows.CustomerRows, _sessions.Count,
                     _ignoredBots, _duplicates, _pageViews);
         }
     }

@@ -36,8 +36,9 @@ fi
 
 echo "== HTTP load from a separate process: NowOnline, its floor, the baseline, paced latency, browser ($mode)"
 # Each server runs in a process of its own (NowOnline as `dotnet NowOnline.Web.dll`), loaded by wrk (bench/wrk/batches.lua).
-dotnet run --project bench/NowOnline.Load -c Release --no-build -- $quick --app NowOnline.Web/bin/Release/net10.0/NowOnline.Web.dll \
-  --wrk-script bench/wrk/batches.lua --out "$results/load.json"
+# Absolute paths: `dotnet run` starts the tool in its project folder.
+dotnet run --project bench/NowOnline.Load -c Release --no-build -- $quick --app "$PWD/NowOnline.Web/bin/Release/net10.0/NowOnline.Web.dll" \
+  --wrk-script "$PWD/bench/wrk/batches.lua" --out "$results/load.json"
 
 echo "== report"
 bench report --results "$results" --out "$PWD/docs/performance.md" --command "$command" --notes "$PWD/bench/performance-notes.md"

@@ -19,6 +19,8 @@ mkdir -p "$results"
 echo "== build (Release)"
 dotnet build bench/NowOnline.Bench/NowOnline.Bench.csproj -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build bench/NowOnline.Load/NowOnline.Load.csproj -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build NowOnline.Web/NowOnline.Web.csproj -c Release -nologo -v q -clp:ErrorsOnly
+command -v wrk > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null; }
 
 bench() { dotnet run --project bench/NowOnline.Bench -c Release --no-build -- "$@"; }
 
@@ -32,8 +34,11 @@ else
   bench micro --artifacts "$results/bdn" > "$results/bdn.log" 2>&1 || { tail -30 "$results/bdn.log"; exit 1; }
 fi
 
-echo "== HTTP load, baseline and browser ($mode)"
-dotnet run --project bench/NowOnline.Load -c Release --no-build -- $quick --out "$results/load.json"
+echo "== HTTP load from a separate process: NowOnline, its floor, the baseline, paced latency, browser ($mode)"
+# Each server runs in a process of its own (NowOnline as `dotnet NowOnline.Web.dll`), loaded by wrk (bench/wrk/batches.lua).
+# Absolute paths: `dotnet run` starts the tool in its project folder.
+dotnet run --project bench/NowOnline.Load -c Release --no-build -- $quick --app "$PWD/NowOnline.Web/bin/Release/net10.0/NowOnline.Web.dll" \
+  --wrk-script "$PWD/bench/wrk/batches.lua" --out "$results/load.json"
 
 echo "== report"
 bench report --results "$results" --out "$PWD/docs/performance.md" --command "$command" --notes "$PWD/bench/performance-notes.md"

@@ -1,17 +1,18 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NowOnline.Core.Diagnostics;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
 
 namespace NowOnline.Core.Ingestion;
 
 /// <summary>
-/// The single writer. Requests queue their batches; the writer commits everything waiting in one
-/// transaction (group commit) and hands the group to the applier, which applies it to the tracker and answers
-/// each request while the writer commits the next group. A request is acknowledged only after its events are
-/// committed and applied; a failed commit applies nothing.
+/// The single writer. Requests queue their batches; the writer commits everything waiting in one transaction (group
+/// commit) and hands the group to the <see cref="CommittedGroupApplier"/>, which applies it to the tracker and answers each
+/// request while the writer commits the next group. A request is acknowledged only after its events are committed and
+/// applied; a failed commit applies nothing. About once a second the writer also writes the state checkpoint, and it runs
+/// storage upkeep (probes, retention) itself, so nothing else ever competes with it for SQLite's write lock.
 /// </summary>
 public sealed partial class ActivityIngestor(
     PresenceTracker tracker,
@@ -22,11 +23,16 @@ public sealed partial class ActivityIngestor(
     private const int MaxEventsPerCommit = 5000;
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<WorkItem> _queue = Channel.CreateBounded<WorkItem>(
+    private readonly Channel<WriterWork> _queue = Channel.CreateBounded<WriterWork>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private SqliteConnection? _connection;
-    private ActivityLogWriter? _log;
+    private readonly WriterConnection _store = new(database);
+    private readonly StorageHealth _health = new(database, clock);
+    private readonly CommittedGroupApplier _applier = new(tracker, logger);
     private DateTimeOffset _lastCheckpoint;
+    private long _writtenSequence = -1;
+
+    /// <summary>True after a write failed, until a write (an event commit, a checkpoint or a probe) succeeds again.</summary>
+    public bool StorageFaulted => _health.Faulted;
 
     /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
@@ -52,17 +58,36 @@ public sealed partial class ActivityIngestor(
         await request.Completion.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Proves the database can be written: the writer commits a one-row probe (skipped when it wrote less than a second ago).
+    /// Returns null when storage is writable, otherwise why not.
+    /// </summary>
+    public async Task<string?> ProbeStorageAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new ProbeRequest();
+        await _queue.Writer.WriteAsync(request, cancellationToken);
+        return await request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes one small batch of what retention allows, in one short transaction of the writer.</summary>
+    public async Task<RetentionResult> DeleteExpiredAsync(RetentionBatch batch, CancellationToken cancellationToken = default)
+    {
+        var request = new RetentionRequest(batch);
+        await _queue.Writer.WriteAsync(request, cancellationToken);
+        return await request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _lastCheckpoint = clock.GetUtcNow();
         var reader = _queue.Reader;
         using var wal = new WalCheckpointer(database, logger);
         wal.Start();
-        StartApplier();
+        _applier.Start();
         try
         {
             while (await WaitForWorkAsync(reader, stoppingToken))
-                await DrainAsync(reader);
+                Drain(reader);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -70,14 +95,14 @@ public sealed partial class ActivityIngestor(
 
         // Shutting down: refuse new work (503), answer everything queued, then leave the state tables current.
         _queue.Writer.TryComplete();
-        while (reader.TryPeek(out _)) await DrainAsync(reader);
-        StopApplier();
-        if (!_faulted) TryCheckpoint();
+        while (reader.TryPeek(out _)) Drain(reader);
+        _applier.Stop();
+        if (!_health.Faulted) TryCheckpoint();
         wal.Stop();
-        DropConnection();
+        _store.Drop();
     }
 
-    private async Task<bool> WaitForWorkAsync(ChannelReader<WorkItem> reader, CancellationToken stoppingToken)
+    private async Task<bool> WaitForWorkAsync(ChannelReader<WriterWork> reader, CancellationToken stoppingToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         idle.CancelAfter(CheckpointEvery);
@@ -87,16 +112,18 @@ public sealed partial class ActivityIngestor(
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            Maintain();
+            // Idle for a second: upkeep.
+            if (!_health.Faulted) TryCheckpoint();
+            if (_health.ProbeDue) TryProbe();
             return true;
         }
     }
 
-    private Task DrainAsync(ChannelReader<WorkItem> reader)
+    private void Drain(ChannelReader<WriterWork> reader)
     {
         var group = new List<EventBatch>();
         var checkpoints = new List<CheckpointRequest>();
-        var chores = new List<WorkItem>();
+        var chores = new List<WriterWork>();
         var events = 0;
         while (events < MaxEventsPerCommit && reader.TryRead(out var item))
         {
@@ -110,58 +137,162 @@ public sealed partial class ActivityIngestor(
         }
 
         if (group.Count > 0) Commit(group);
-        if (checkpoints.Count > 0 || (!_faulted && clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery))
+        if (checkpoints.Count > 0 || (!_health.Faulted && clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery))
         {
             // Asked for: cover every event acknowledged so far; on its own: whatever the applier has reached.
-            if (checkpoints.Count > 0) WaitForApplier();
-            var error = _faulted ? StorageDown() : TryCheckpoint();
+            if (checkpoints.Count > 0) _applier.WaitUntilIdle();
+            var error = _health.Faulted ? _health.Down() : TryCheckpoint();
             foreach (var request in checkpoints)
                 if (error is null) request.Completion.TrySetResult();
                 else request.Completion.TrySetException(error);
         }
 
         foreach (var chore in chores) RunChore(chore);
-        ProbeIfFaulted();
-        return Task.CompletedTask;
+        if (_health.ProbeDue) TryProbe();
     }
 
-    private SqliteConnection Connection()
+    private void Commit(List<EventBatch> group)
     {
-        if (_connection is not null) return _connection;
-        _connection = database.OpenAsync().GetAwaiter().GetResult();
-        return _connection;
+        var started = NowOnlineMetrics.CommitStarted();
+        // One look at the tracker's ids for the whole group: one hold of its lock instead of one per event.
+        var known = tracker.KnownEvents(group.SelectMany(batch => batch.Events).Select(stored => stored.Event.EventId));
+        var tally = new GroupTally(group, known);
+        var toStore = tally.ToStore;
+        if (toStore.Count > 0 && _health.Faulted)
+        {
+            // Fail fast while storage is down instead of making every request wait for the busy timeout;
+            // the writer's probe (every second) decides when commits are tried again.
+            var down = _health.Down();
+            foreach (var batch in group) batch.Completion.TrySetException(down);
+            return;
+        }
+
+        long lastSequence = 0;
+        var toApply = new List<ActivityEvent>(toStore.Count);
+        if (toStore.Count > 0)
+        {
+            long[] sequences;
+            try
+            {
+                _health.EnsureFreeSpace();
+                sequences = _store.Log.Append(toStore, clock.GetUtcNow());
+                _health.Written();
+            }
+            catch (Exception ex)
+            {
+                Fault(ex);
+                LogStorageFailure(logger, toStore.Count, ex);
+                NowOnlineMetrics.CommitFailed(started, group.Count);
+                var failure = new StorageUnavailableException("The activity store cannot be written right now.", ex);
+                foreach (var batch in group) batch.Completion.TrySetException(failure);
+                return;
+            }
+
+            for (var k = 0; k < toStore.Count; k++)
+            {
+                if (sequences[k] == 0)
+                {
+                    // Already in the log from before the tracker's window: applied then, so a duplicate now.
+                    tally.AlreadyLogged(k);
+                    continue;
+                }
+
+                toApply.Add(toStore[k].Event);
+                lastSequence = Math.Max(lastSequence, sequences[k]);
+            }
+        }
+
+        NowOnlineMetrics.Committed(started, tally.Accepted, tally.Duplicates, tally.Ignored);
+        _applier.Post(new CommittedGroup(group, toApply, lastSequence, tally.Accepted, tally.Duplicates, tally.Ignored));
     }
 
-    private ActivityLogWriter Log() => _log ??= new ActivityLogWriter(Connection());
-
-    private void DropConnection()
+    private Exception? TryCheckpoint()
     {
+        // The checkpoint covers what the tracker has applied; groups still on their way to it are filed by a later one.
+        var checkpoint = tracker.TakeCheckpoint();
+        _lastCheckpoint = clock.GetUtcNow();
+        if (checkpoint.IsEmpty && checkpoint.Sequence == _writtenSequence) return null;
         try
         {
-            // Its prepared statements go first: a connection closes only once no statement is left on it.
-            _log?.Dispose();
-            _log = null;
-            _connection?.Dispose();
+            _store.Log.WriteCheckpoint(checkpoint);
+            _writtenSequence = checkpoint.Sequence;
+            _health.Touched();
+            return null;
         }
-        catch (SqliteException)
+        catch (Exception ex)
         {
-            // Closing a connection whose file just failed must not take the writer down.
+            tracker.ReturnCheckpoint(checkpoint);
+            Fault(ex);
+            LogCheckpointFailure(logger, ex);
+            return ex;
         }
-
-        _connection = null;
-        SqliteConnection.ClearAllPools();
     }
 
-    private abstract class WorkItem;
-
-    private sealed class EventBatch(StoredEvent[] events) : WorkItem
+    private string? TryProbe()
     {
-        public StoredEvent[] Events { get; } = events;
-        public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var at = _health.StartProbe();
+        try
+        {
+            _health.EnsureFreeSpace(force: true);
+            ActivityLog.Probe(_store.Connection, at);
+            if (_health.Faulted) LogStorageRecovered(logger);
+            _health.Written();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            Fault(ex);
+            return ex.Message;
+        }
     }
 
-    private sealed class CheckpointRequest : WorkItem
+    private void RunChore(WriterWork chore)
     {
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        switch (chore)
+        {
+            case ProbeRequest probe:
+                probe.Completion.TrySetResult(_health.WroteRecently ? null : TryProbe());
+                break;
+            case RetentionRequest retention:
+                try
+                {
+                    // No free-space guard here: deleting is how space comes back.
+                    var result = ActivityLog.DeleteExpired(_store.Connection, retention.Batch);
+                    _health.Touched();
+                    retention.Completion.TrySetResult(result);
+                }
+                catch (Exception ex)
+                {
+                    Fault(ex);
+                    retention.Completion.TrySetException(new StorageUnavailableException("Retention could not delete old rows.", ex));
+                }
+
+                break;
+        }
     }
+
+    private void Fault(Exception cause)
+    {
+        _health.Fault(cause);
+        _store.Drop();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} activity events; the batch was refused")]
+    private static partial void LogStorageFailure(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the state checkpoint; it will be retried")]
+    private static partial void LogCheckpointFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The activity store can be written again")]
+    private static partial void LogStorageRecovered(ILogger logger);
 }
+
+/// <summary>
+/// One retention step: at most <paramref name="Size"/> sessions whose last activity is before <paramref name="SessionsBefore"/>
+/// (with their visitor carts), and at most as many logged events received before <paramref name="EventsBefore"/> that the
+/// state checkpoint already covers.
+/// </summary>
+public sealed record RetentionBatch(int Size, DateTimeOffset SessionsBefore, DateTimeOffset EventsBefore);
+
+/// <summary>How many rows one retention step deleted.</summary>
+public sealed record RetentionResult(int Sessions, int Events);

@@ -1,61 +1,15 @@
 namespace NowOnline.Core.Presence;
 
-// What changed since the last checkpoint, so state tables can be written behind the durable event log.
+// Checkpoints: the state changed since the last one (CheckpointSet), taken consistent with the log position applied.
 public sealed partial class PresenceTracker
 {
-    // Sessions carry their own dirty flag (no hashing on the hot path); the list holds each dirty session once.
-    private readonly List<SessionState> _dirtySessions = [];
-    private readonly HashSet<long> _dirtyCustomers = [];
-    private readonly List<Cart> _dirtyCarts = [];
-
-    private void MarkSessionDirty(SessionState session)
-    {
-        if (session.CheckpointDirty) return;
-        session.CheckpointDirty = true;
-        _dirtySessions.Add(session);
-    }
-
-    private void MarkCustomerDirty(long customerId) => _dirtyCustomers.Add(customerId);
-
-    private void MarkCartDirty(Cart cart)
-    {
-        if (cart.CheckpointDirty) return;
-        cart.CheckpointDirty = true;
-        _dirtyCarts.Add(cart);
-    }
-
     /// <summary>
     /// Takes the state changed since the last checkpoint, consistent with <see cref="PresenceCheckpoint.Sequence"/>:
     /// every logged event up to that sequence is reflected, none after it.
     /// </summary>
     public PresenceCheckpoint TakeCheckpoint()
     {
-        lock (_gate)
-        {
-            var sessions = new List<SessionSnapshot>(_dirtySessions.Count);
-            foreach (var session in _dirtySessions)
-            {
-                session.CheckpointDirty = false;
-                if (!session.Forgotten) sessions.Add(session.ToSnapshot());
-            }
-
-            var customers = _dirtyCustomers
-                .Select(id => _customers.GetValueOrDefault(id)).OfType<CustomerProfile>().ToList();
-            // An owner whose cart left and came back has two carts here, the live one last: the last one wins.
-            var byOwner = new Dictionary<string, CartSnapshot>(_dirtyCarts.Count, StringComparer.Ordinal);
-            foreach (var cart in _dirtyCarts)
-            {
-                cart.CheckpointDirty = false;
-                byOwner[cart.Owner] = new CartSnapshot(cart.Owner, cart.Removed ? [] : cart.Lines.ToList());
-            }
-
-            var carts = byOwner.Values.ToList();
-            // Cleared, not replaced: the sets keep their capacity, so the next second's changes allocate nothing.
-            _dirtySessions.Clear();
-            _dirtyCustomers.Clear();
-            _dirtyCarts.Clear();
-            return new PresenceCheckpoint(_appliedSequence, sessions, customers, carts);
-        }
+        lock (_gate) return _checkpoint.Take(_appliedSequence, id => _customers.GetValueOrDefault(id));
     }
 
     /// <summary>Puts a checkpoint that could not be written back into the dirty sets, to be retried.</summary>
@@ -64,10 +18,10 @@ public sealed partial class PresenceTracker
         lock (_gate)
         {
             foreach (var snapshot in checkpoint.Sessions)
-                if (_sessions.TryGetValue(snapshot.SessionId, out var session)) MarkSessionDirty(session);
-            foreach (var customer in checkpoint.Customers) _dirtyCustomers.Add(customer.Id);
+                if (_sessions.TryGetValue(snapshot.SessionId, out var session)) _checkpoint.Add(session);
+            foreach (var customer in checkpoint.Customers) _checkpoint.AddCustomer(customer.Id);
             foreach (var cart in checkpoint.Carts)
-                MarkCartDirty(_carts.TryGetValue(cart.Owner, out var live) ? live : new Cart(cart.Owner) { Removed = true });
+                _checkpoint.Add(_carts.TryGetValue(cart.Owner, out var live) ? live : new Cart(cart.Owner) { Removed = true });
         }
     }
 
@@ -84,7 +38,7 @@ public sealed partial class PresenceTracker
                 foreach (var line in cart.Lines) restored.Apply(ActivityType.CartUpdate, line);
                 _carts[cart.Owner] = restored;
             }
-            foreach (var seen in state.EventIds) RememberEventId(seen.EventId, seen.SeenAt.UtcTicks);
+            foreach (var seen in state.EventIds) _eventIds.Remember(seen.EventId, seen.SeenAt.UtcTicks);
             foreach (var snapshot in state.Sessions)
             {
                 var session = new SessionState(snapshot.SessionId, snapshot.StartedAt)
@@ -100,7 +54,7 @@ public sealed partial class PresenceTracker
             }
 
             _appliedSequence = Math.Max(_appliedSequence, state.Sequence);
-            ClearChanges();
+            _rows.ClearChanges();
         }
     }
 }

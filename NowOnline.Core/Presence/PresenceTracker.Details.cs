@@ -12,6 +12,6 @@ public sealed partial class PresenceTracker
     /// <summary>The online row with this key (<c>c:{id}</c> or <c>v:{sessionId}</c>), or null when it is not online.</summary>
     public OnlineRow? GetRow(string key)
     {
-        lock (_gate) return _rows.TryGetValue(key, out var slot) ? slot.ToRow() : null;
+        lock (_gate) return _rows.TryGet(key, out var slot) ? slot.ToRow() : null;
     }
 }

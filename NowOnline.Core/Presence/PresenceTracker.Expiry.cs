@@ -1,16 +1,14 @@
 namespace NowOnline.Core.Presence;
 
-// Expiry is driven by a priority queue of expiry times: each tick looks only at sessions that are due.
+// Expiry is driven by the schedule of expiry times (ExpirySchedule): each tick looks only at sessions that are due.
 public sealed partial class PresenceTracker
 {
-    private readonly PriorityQueue<SessionState, DateTimeOffset> _expiry = new();
-
     /// <summary>When the next session is due to expire, if any is online.</summary>
     public DateTimeOffset? NextExpiry
     {
         get
         {
-            lock (_gate) return _expiry.TryPeek(out _, out var at) ? at : null;
+            lock (_gate) return _expiry.Next;
         }
     }
 
@@ -40,24 +38,16 @@ public sealed partial class PresenceTracker
         var visited = 0;
         lock (_gate)
         {
-            while (_expiry.TryPeek(out var session, out var dueAt) && dueAt <= now)
+            while (visited < ExpirySlice && _expiry.TryTakeDue(now, out var session))
             {
-                if (visited++ == ExpirySlice)
-                {
-                    FlushChanges();
-                    return (expired, true);
-                }
-
-                _expiry.Dequeue();
-                session.Queued = false;
+                visited++;
                 if (!session.Online) continue;
 
                 var expiresAt = session.ExpiresAt(_interval);
                 if (expiresAt > now)
                 {
                     // Activity moved the expiry later since this entry was queued.
-                    session.Queued = true;
-                    _expiry.Enqueue(session, expiresAt);
+                    _expiry.Add(session, expiresAt);
                     continue;
                 }
 
@@ -66,9 +56,8 @@ public sealed partial class PresenceTracker
             }
 
             FlushChanges();
+            return (expired, _expiry.Next <= now);
         }
-
-        return (expired, false);
     }
 
     /// <summary>
@@ -83,8 +72,7 @@ public sealed partial class PresenceTracker
         {
             if (interval == _interval) return;
             SetInterval(interval);
-            _expiry.Clear();
-            foreach (var session in _sessions.Values) session.Queued = false;
+            _expiry.Clear(_sessions.Values);
             foreach (var session in _sessions.Values) Reindex(session, now.UtcTicks);
             FlushChanges();
         }
@@ -105,12 +93,7 @@ public sealed partial class PresenceTracker
                 RemoveCart(VisitorCartKey(session.SessionId));
             }
 
-            var forgetBefore = (now - _eventIdRetention).UtcTicks;
-            while (_seenEventOrder.TryPeek(out var seen) && seen.AtTicks < forgetBefore)
-            {
-                _seenEventOrder.Dequeue();
-                _seenEventIds.Remove(seen.Id);
-            }
+            _eventIds.ForgetBefore((now - _eventIdRetention).UtcTicks);
 
             return stale.Count;
         }

@@ -25,16 +25,16 @@ public sealed partial class PresenceTracker
             // A text filter or text sort follows a pointer per row (slot, profile, string) and is bound by memory
             // latency: the scan is split over the cores. The writer waits for this lock anyway, so the second core is
             // not taken from it; a part no pool thread picks up is run by the caller when it waits (task inlining).
-            var parts = filter.ReadsText || order.ReadsText ? Math.Clamp(_rowCount / ParallelScanThreshold, 1, Environment.ProcessorCount) : 1;
+            var parts = filter.ReadsText || order.ReadsText ? Math.Clamp(_rows.Count / ParallelScanThreshold, 1, Environment.ProcessorCount) : 1;
             var scans = new RowScan[parts];
-            var size = (_rowCount + parts - 1) / Math.Max(1, parts);
+            var size = (_rows.Count + parts - 1) / Math.Max(1, parts);
             for (var p = 0; p < parts; p++)
-                scans[p] = new RowScan(_rowList, p * size, Math.Min(_rowCount, (p + 1) * size), backwards, filter, order, wanted);
+                scans[p] = new RowScan(_rows.Entries, p * size, Math.Min(_rows.Count, (p + 1) * size), backwards, filter, order, wanted);
             if (parts == 1) scans[0].Run();
             else Parallel.ForEach(scans, scan => scan.Run());
 
             var total = 0;
-            var kept = new List<RowEntry>(Math.Min(wanted * parts, _rowCount));
+            var kept = new List<RowEntry>(Math.Min(wanted * parts, _rows.Count));
             foreach (var scan in scans)
             {
                 total += scan.Total;
@@ -45,7 +45,7 @@ public sealed partial class PresenceTracker
             // Slots change under the lock, so the page's rows are built before it is released.
             var items = new OnlineRow[Math.Clamp(Math.Min(kept.Count, wanted) - skip, 0, take)];
             for (var i = 0; i < items.Length; i++) items[i] = kept[skip + i].Slot.ToRow();
-            return new OnlinePage(total, items, _rowCount, _customerRows, _rowCount - _customerRows);
+            return new OnlinePage(total, items, _rows.Count, _rows.CustomerRows, _rows.Count - _rows.CustomerRows);
         }
     }
 
@@ -112,8 +112,9 @@ public sealed partial class PresenceTracker
         lock (_gate)
         {
             // Detached copies: the sort of a whole export runs after the lock is released, not while ingestion waits.
-            for (var i = 0; i < _rowCount; i++)
-                if (filter.Matches(in _rowList[i])) matches.Add(RowEntry.Of(_rowList[i].Slot.Copy()));
+            var entries = _rows.Entries;
+            for (var i = 0; i < _rows.Count; i++)
+                if (filter.Matches(in entries[i])) matches.Add(RowEntry.Of(entries[i].Slot.Copy()));
         }
 
         matches.Sort(new RowOrder(query.Sort, query.Descending));

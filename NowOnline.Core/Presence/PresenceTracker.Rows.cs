@@ -1,17 +1,13 @@
 namespace NowOnline.Core.Presence;
 
-// The online list: one row per signed-in customer (their most recent live session) and one per visitor session.
-// Rows live in mutable slots changed in place under the lock; an immutable OnlineRow is built only when someone reads
+// The online list: one row per signed-in customer (their most recent live session) and one per visitor session, kept in
+// the OnlineRowIndex. Rows live in mutable slots changed in place under the lock; an immutable OnlineRow is built only when someone reads
 // (a query's page, a subscriber's flush), so applying an event allocates no row and leaves no garbage behind.
 public sealed partial class PresenceTracker
 {
-    private readonly Dictionary<string, RowSlot> _rows = new(StringComparer.Ordinal);
-    private RowEntry[] _rowList = new RowEntry[1024];
-    private int _rowCount;
+    private readonly OnlineRowIndex _rows = new();
     private readonly Dictionary<long, CustomerOnline> _customerSessions = new();
-    private readonly List<RowSlot> _changed = [];
     private readonly List<PresenceSubscription> _subscribers = [];
-    private int _customerRows;
 
     /// <summary>
     /// Subscribes to the change feed. The subscription starts with the current list, taken atomically
@@ -21,8 +17,8 @@ public sealed partial class PresenceTracker
     {
         lock (_gate)
         {
-            var rows = new OnlineRow[_rowCount];
-            for (var i = 0; i < rows.Length; i++) rows[i] = _rowList[i].Slot.ToRow();
+            var rows = new OnlineRow[_rows.Count];
+            for (var i = 0; i < rows.Length; i++) rows[i] = _rows.Entries[i].Slot.ToRow();
             var subscription = new PresenceSubscription(rows, Unsubscribe);
             _subscribers.Add(subscription);
             return subscription;
@@ -56,11 +52,7 @@ public sealed partial class PresenceTracker
 
         session.Online = online;
         session.IndexedCustomerId = newCustomer;
-        if (online && !session.Queued)
-        {
-            session.Queued = true;
-            _expiry.Enqueue(session, session.ExpiresAt(_interval));
-        }
+        if (online) _expiry.Add(session, session.ExpiresAt(_interval));
 
         if (wasOnline && oldCustomer is { } oldId && oldId != newCustomer) RefreshCustomerRow(oldId);
         if (newCustomer is { } newId) RefreshCustomerRow(newId, session.Customer);
@@ -92,7 +84,7 @@ public sealed partial class PresenceTracker
     {
         if ((known ?? _customerSessions.GetValueOrDefault(customerId)) is not { } online)
         {
-            RemoveRow(OnlineRow.CustomerKey(customerId));
+            _rows.Remove(OnlineRow.CustomerKey(customerId));
             return;
         }
 
@@ -101,10 +93,10 @@ public sealed partial class PresenceTracker
             if (candidate.LastActivityTicks > latest.LastActivityTicks) latest = candidate;
 
         // The customer's row stays the same slot while any of their sessions is online: no lookup by key.
-        var slot = online.Row ??= _rows.TryGetValue(latest.CustomerKey(customerId), out var existing)
+        var slot = online.Row ??= _rows.TryGet(latest.CustomerKey(customerId), out var existing)
             ? existing
-            : AddRow(latest.CustomerKey(customerId), SessionType.Customer);
-        if (slot.Set(latest, customerId, online.Profile, online.Count)) MarkChanged(slot);
+            : _rows.Add(latest.CustomerKey(customerId), SessionType.Customer);
+        if (slot.Set(latest, customerId, online.Profile, online.Count)) _rows.MarkChanged(slot);
     }
 
     private void RefreshVisitorRow(SessionState session)
@@ -114,43 +106,12 @@ public sealed partial class PresenceTracker
         {
             if (slot is null) return;
             session.VisitorSlot = null;
-            RemoveRow(slot.Key);
+            _rows.Remove(slot.Key);
             return;
         }
 
-        slot ??= session.VisitorSlot = AddRow(OnlineRow.VisitorKey(session.SessionId), SessionType.Visitor);
-        if (slot.Set(session, null, null, 1)) MarkChanged(slot);
-    }
-
-    private RowSlot AddRow(string key, SessionType type)
-    {
-        var slot = new RowSlot(key, type) { Index = _rowCount };
-        _rows.Add(key, slot);
-        if (_rowCount == _rowList.Length) Array.Resize(ref _rowList, _rowList.Length * 2);
-        _rowList[_rowCount++] = RowEntry.Of(slot);
-        if (type == SessionType.Customer) _customerRows++;
-        return slot;
-    }
-
-    private void RemoveRow(string key)
-    {
-        if (!_rows.Remove(key, out var slot)) return;
-        // Swap-remove keeps the list dense: the last row takes the leaving row's place.
-        var last = _rowList[--_rowCount];
-        _rowList[slot.Index] = last;
-        last.Slot.Index = slot.Index;
-        _rowList[_rowCount] = default;
-        slot.Present = false;
-        if (slot.Type == SessionType.Customer) _customerRows--;
-        MarkChanged(slot);
-    }
-
-    private void MarkChanged(RowSlot slot)
-    {
-        if (slot.Present) _rowList[slot.Index] = RowEntry.Of(slot);
-        if (slot.Pending) return;
-        slot.Pending = true;
-        _changed.Add(slot);
+        slot ??= session.VisitorSlot = _rows.Add(OnlineRow.VisitorKey(session.SessionId), SessionType.Visitor);
+        if (slot.Set(session, null, null, 1)) _rows.MarkChanged(slot);
     }
 
     /// <summary>
@@ -159,27 +120,22 @@ public sealed partial class PresenceTracker
     /// </summary>
     private void FlushChanges()
     {
-        if (_changed.Count == 0) return;
+        var changed = _rows.Changed;
+        if (changed.Count == 0) return;
         if (_subscribers.Count > 0)
         {
             // A key that left and came back within one operation has two slots here, in that order: the last one wins.
-            var changes = new RowChange[_changed.Count];
+            var changes = new RowChange[changed.Count];
             for (var i = 0; i < changes.Length; i++)
             {
-                var slot = _changed[i];
+                var slot = changed[i];
                 changes[i] = new RowChange(slot.Key, slot.Present ? slot.ToRow() : null);
             }
 
             foreach (var subscriber in _subscribers) subscriber.Publish(changes);
         }
 
-        ClearChanges();
-    }
-
-    private void ClearChanges()
-    {
-        foreach (var slot in _changed) slot.Pending = false;
-        _changed.Clear();
+        _rows.ClearChanges();
     }
 }
 

@@ -16,8 +16,9 @@ public sealed partial class PresenceTracker
     private readonly Dictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<long, CustomerProfile> _customers = new();
     private readonly Dictionary<string, Cart> _carts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _seenEventIds = new(StringComparer.Ordinal);
-    private readonly Queue<(string Id, long AtTicks)> _seenEventOrder = new();
+    private readonly EventIdWindow _eventIds;
+    private readonly ExpirySchedule _expiry = new();
+    private readonly CheckpointSet _checkpoint = new();
     private TimeSpan _interval;
     private long _intervalTicks;
     private long _appliedSequence;
@@ -30,6 +31,7 @@ public sealed partial class PresenceTracker
         _clock = clock;
         _bots = new BotFilter(options.Value.IgnoredUserAgents);
         _eventIdRetention = TimeSpan.FromMinutes(options.Value.EventIdRetentionMinutes);
+        _eventIds = new EventIdWindow(EventIdWindow.CapacityFor(options.Value.EventIdMemoryBudgetMegabytes));
         SetInterval(TimeSpan.FromMinutes(Settings.OnlineSettings.DefaultOnlineMinutesInterval));
     }
 
@@ -58,15 +60,15 @@ public sealed partial class PresenceTracker
         get
         {
             lock (_gate)
-                return new TrackerCounters(_rows.Count, _customerRows, _rows.Count - _customerRows, _sessions.Count,
+                return new TrackerCounters(_rows.Count, _rows.CustomerRows, _rows.Count - _rows.CustomerRows, _sessions.Count,
                     _ignoredBots, _duplicates, _pageViews);
         }
     }
 
-    /// <summary>True when the event id was already applied (within the retention window).</summary>
+    /// <summary>True when the event id is among the recently applied ones this tracker keeps (see <see cref="EventIdWindow"/>).</summary>
     public bool IsKnownEvent(string eventId)
     {
-        lock (_gate) return _seenEventIds.ContainsKey(eventId);
+        lock (_gate) return _eventIds.Contains(eventId);
     }
 
     /// <summary>For each id (null: none), whether it was already applied, all under one hold of the lock.</summary>
@@ -77,7 +79,7 @@ public sealed partial class PresenceTracker
         var i = 0;
         lock (_gate)
             foreach (var id in ids)
-                known[i++] = id is not null && _seenEventIds.ContainsKey(id);
+                known[i++] = id is not null && _eventIds.Contains(id);
         return known;
     }
 
@@ -104,7 +106,7 @@ public sealed partial class PresenceTracker
                     continue;
                 }
 
-                if (activity.EventId is { } id && !RememberEventId(id, now))
+                if (activity.EventId is { } id && !_eventIds.Remember(id, now))
                 {
                     duplicates++;
                     continue;
@@ -141,13 +143,6 @@ public sealed partial class PresenceTracker
         !(session is { UserAgentVetted: true } && string.Equals(session.UserAgent, userAgent, StringComparison.Ordinal))
         && _bots.Matches(userAgent);
 
-    private bool RememberEventId(string id, long nowTicks)
-    {
-        if (!_seenEventIds.TryAdd(id, nowTicks)) return false;
-        _seenEventOrder.Enqueue((id, nowTicks));
-        return true;
-    }
-
     private void ApplyOne(ActivityEvent activity, SessionState? session, long nowTicks)
     {
         if (activity.Type == ActivityType.PageView)
@@ -167,7 +162,7 @@ public sealed partial class PresenceTracker
         {
             _customers[profile.Id] = profile;
             if (_customerSessions.TryGetValue(profile.Id, out var online)) online.Profile = profile;
-            MarkCustomerDirty(profile.Id);
+            _checkpoint.AddCustomer(profile.Id);
         }
 
         var occurredTicks = activity.OccurredAt.UtcTicks;
@@ -204,7 +199,7 @@ public sealed partial class PresenceTracker
         if (activity.Type.IsCartChange() && activity.Item is { } line)
             ApplyCartChange(CartOf(session), activity.Type, line);
 
-        MarkSessionDirty(session);
+        _checkpoint.Add(session);
         Reindex(session, nowTicks);
     }
 
@@ -232,7 +227,7 @@ public sealed partial class PresenceTracker
     {
         if (!_carts.Remove(owner, out var cart)) return;
         cart.Removed = true;
-        MarkCartDirty(cart); // written as empty at the next checkpoint, which deletes its lines
+        _checkpoint.Add(cart); // written as empty at the next checkpoint, which deletes its lines
     }
 
     // A customer's cart key is their row key, so a session can hand out one cached string for both.
@@ -243,7 +238,7 @@ public sealed partial class PresenceTracker
     private void ApplyCartChange(Cart cart, ActivityType type, CartLine line)
     {
         cart.Apply(type, line);
-        MarkCartDirty(cart);
+        _checkpoint.Add(cart);
     }
 
     /// <summary>A visitor who signs in keeps what they put in the cart as a guest, as a store does.</summary>

@@ -36,7 +36,7 @@ public sealed class MetricsTests
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(Login("bot-" + session, null!, "Mozilla/5.0 (compatible; Googlebot/2.1)"))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await storefront.PostJsonAsync("/api/activity", """{"type":"nap","sessionId":"x"}""")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().PostEventAsync(Login(session, "e-x"))).StatusCode);
-        await using var hub = await HubTestClient.ConnectAsync(app.BaseAddress, HubCredentials.ApiKeyHeader());
+        await using var hub = await PresenceSubscriber.ConnectAsync(app.BaseAddress, HubCredentials.ApiKeyHeader());
 
         Scrape after = before;
         await Eventually.TrueAsync(async () =>

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using NowOnline.Bench.Shared;
 using NowOnline.Core.Presence;
 using NowOnline.Web.Api.Activity;
@@ -9,32 +7,20 @@ namespace NowOnline.Load;
 
 /// <summary>
 /// The baseline behind the same HTTP contract: same JSON parsing and validation as NowOnline, then one autocommitted
-/// row INSERT/UPDATE per event (<see cref="ClassicStore"/>), answering 202 once every row is written.
+/// row INSERT/UPDATE per event (<see cref="ClassicStore"/>), answering 202 once every row is written. Run in a process of
+/// its own (<c>NowOnline.Load serve-classic DATABASE</c>); <c>GET /rows</c> reports the session rows written.
 /// </summary>
-public sealed class ClassicServer : IAsyncDisposable
+public static class ClassicServer
 {
-    private readonly WebApplication _app;
-    private readonly ClassicStore _store;
-
-    private ClassicServer(WebApplication app, ClassicStore store, Uri address)
+    public static async Task RunAsync(string[] args, string databasePath)
     {
-        _app = app;
-        _store = store;
-        BaseAddress = address;
-    }
-
-    public Uri BaseAddress { get; }
-
-    public long Rows => _store.Count();
-
-    public static async Task<ClassicServer> StartAsync(string databasePath)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var store = new ClassicStore(databasePath);
+        using var store = new ClassicStore(databasePath);
         var limits = new IngestionOptions();
+        app.MapGet("/healthz", () => Results.Ok());
+        app.MapGet("/rows", () => Results.Ok(store.Count()));
         app.MapPost("/api/activity", async (HttpContext http, CancellationToken cancellationToken) =>
         {
             using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
@@ -46,17 +32,8 @@ public sealed class ClassicServer : IAsyncDisposable
                 if (parser.Parse(item, $"[{index++}]") is { } parsed) events.Add(parsed);
             if (errors.Any) return Results.ValidationProblem(errors.ToDictionary());
             foreach (var activity in events) store.Apply(activity);
-            return Results.Accepted(null as string, new { accepted = events.Count });
+            return Results.Accepted(null as string, new AcceptedReply(events.Count, 0, 0));
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ClassicServer(app, store, new Uri(address));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _store.Dispose();
+        await app.RunAsync();
     }
 }

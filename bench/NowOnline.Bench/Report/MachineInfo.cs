@@ -12,8 +12,9 @@ public static class MachineInfo
         var memKb = ProcLine("/proc/meminfo", "MemTotal")?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
         yield return ("Memory", memKb is null ? "unknown" : $"{long.Parse(memKb, System.Globalization.CultureInfo.InvariantCulture) / 1048576.0:0.0} GB");
         yield return ("OS", RuntimeInformation.OSDescription);
-        yield return (".NET runtime", $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier}, self-contained), Release build");
-        yield return ("GC", $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent");
+        yield return (".NET runtime", $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier}, framework-dependent), Release build");
+        yield return ("GC", $"in-process scenarios: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent; "
+            + "the app under HTTP load: its own defaults (server GC, as ASP.NET Core apps)");
         yield return ("Load average at report time (1/5/15 min)", File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown");
     }
 

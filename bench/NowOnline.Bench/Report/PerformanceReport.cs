@@ -72,8 +72,9 @@ public static class PerformanceReport
         md.AppendLine("```");
         md.AppendLine();
         md.AppendLine("The script builds `bench/NowOnline.Bench` and `bench/NowOnline.Load` in Release, runs the in-process scenarios, the "
-            + "BenchmarkDotNet classes, the HTTP load tool (NowOnline and the classic baseline started on 127.0.0.1, bounded in "
-            + "requests and time) with the Chromium measurement, then writes this file. Raw results are left in `bench/results/` (not committed).");
+            + "BenchmarkDotNet classes, then the HTTP load tool: NowOnline (`dotnet NowOnline.Web.dll`, Release, own SQLite file), the HTTP floor "
+            + "and the classic baseline each in a process of its own on 127.0.0.1, loaded by wrk (`bench/wrk/batches.lua`, its own process) and "
+            + "by an open-loop paced client, every phase bounded in requests and time, with the Chromium measurement; then it writes this file. Raw results are left in `bench/results/` (not committed).");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         File.WriteAllText(output, md.ToString());
     }

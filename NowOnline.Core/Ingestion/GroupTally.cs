@@ -1,0 +1,46 @@
+namespace NowOnline.Core.Ingestion;
+
+/// <summary>
+/// Sorts a commit group's events, request by request, into bots (counted and dropped), repeats (an id the tracker knows
+/// or one seen earlier in the group) and events to store, and keeps per request what its reply will say.
+/// </summary>
+internal sealed class GroupTally
+{
+    private readonly List<int> _owners = [];
+
+    public GroupTally(List<EventBatch> group, bool[] knownIds)
+    {
+        Accepted = new int[group.Count];
+        Duplicates = new int[group.Count];
+        Ignored = new int[group.Count];
+        var idsInGroup = new HashSet<string>(StringComparer.Ordinal);
+        var n = 0;
+        for (var i = 0; i < group.Count; i++)
+        {
+            foreach (var stored in group[i].Events)
+            {
+                var isKnown = knownIds[n++];
+                if (stored.IsBot) Ignored[i]++;
+                else if (stored.Event.EventId is { } id && (isKnown || !idsInGroup.Add(id))) Duplicates[i]++;
+                else
+                {
+                    ToStore.Add(stored);
+                    _owners.Add(i);
+                    Accepted[i]++;
+                }
+            }
+        }
+    }
+
+    public List<StoredEvent> ToStore { get; } = [];
+    public int[] Accepted { get; }
+    public int[] Duplicates { get; }
+    public int[] Ignored { get; }
+
+    /// <summary>The k-th event to store turned out to be in the log already (from before the tracker's window): a repeat.</summary>
+    public void AlreadyLogged(int k)
+    {
+        Accepted[_owners[k]]--;
+        Duplicates[_owners[k]]++;
+    }
+}

@@ -23,7 +23,7 @@ public sealed class GridLiveTests(BrowserFixture browser) : GridTestBase(browser
         await PostAsync(Login(45, "Edsger", "Dijkstra", "edsger@example.com", "Shortest Path BV", "s-edsger"));
 
         await Expect(grid.Row("c:45")).ToBeVisibleAsync();
-        await Expect(grid.Rows.First).ToHaveAttributeAsync("data-key", "c:45");
+        await Expect(grid.RowKeyCells.First).ToHaveAttributeAsync("data-key", "c:45");
         await Expect(grid.Row("c:45")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("row-changed"));
         await Expect(grid.Count).ToHaveTextAsync("7 online (4 customers, 3 visitors)");
     }

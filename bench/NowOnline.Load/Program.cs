@@ -99,7 +99,7 @@ try
             $"p99 {p99:N0} ms", "p99 <= 500 ms", p99 <= 500 && missed == 0,
             $"{latency.Summary()}; {missed} rows not seen within 10 s{(error is null ? "" : $" ({error})")}; posted time from .NET, "
             + $"seen time from a MutationObserver in the page (Date.now()), same machine clock; {mine.Events:N0} events already in the "
-            + "tracker; the grid coalesces live changes and re-reads its page at most every 250 ms (OnlineGrid.RefreshInterval)"));
+            + "tracker; the grid re-reads its page at once when idle and coalesces to every 250 ms only under load (OnlineGrid.RefreshInterval)"));
     }
 
     var set = new FigureSet("NowOnline.Load", quick ? "quick" : "full", DateTimeOffset.UtcNow, figures, notes);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.WebUtilities;
@@ -39,6 +38,7 @@ public sealed partial class OnlineGrid
     private DotNetObjectReference<OnlineGrid>? _self;
     private TimeZoneInfo _timeZone = TimeZoneInfo.Utc;
     private GridColumns _columns = GridColumns.Default;
+    private ColumnLayoutStore _layoutStore = default!;
     private bool _live;
     private bool _paused;
     private bool _columnsOpen;
@@ -77,6 +77,7 @@ public sealed partial class OnlineGrid
         ReadViewFromUrl();
         _page = Tracker.Query(_view);
         _subscription = Tracker.Subscribe();
+        _layoutStore = new ColumnLayoutStore(JS, AuthenticationState);
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -85,8 +86,8 @@ public sealed partial class OnlineGrid
         _ = PumpChangesAsync(_stop.Token);
         _ticker = Clock.CreateTimer(_ => _ = InvokeAsync(Tick), null, TickInterval, TickInterval);
         _live = true;
-        await DetectTimeZoneAsync();
-        await LoadColumnsAsync();
+        _timeZone = await BrowserTimeZone.DetectAsync(JS);
+        _columns = await _layoutStore.LoadAsync();
         await WatchConnectionAsync();
         StateHasChanged();
     }
@@ -227,58 +228,34 @@ public sealed partial class OnlineGrid
         _detailVersion++;
     }
 
-    private void CloseDetails()
-    {
-        _selectedKey = null;
-        _selectedRow = null;
-    }
-
     private async Task SaveColumnsAsync(GridColumns columns)
     {
-        SetColumns(columns);
-        try
-        {
-            await JS.InvokeVoidAsync("nowOnline.storage.set", await ColumnsStorageKeyAsync(), columns.ToJson());
-        }
-        catch (JSException)
-        {
-            // Private browsing or a full storage: the layout still applies to this page.
-        }
+        _columns = columns;
+        await _layoutStore.SaveAsync(columns);
     }
 
-    private async Task LoadColumnsAsync()
+    private async Task CloseColumnsAsync()
+    {
+        _columnsOpen = false;
+        await FocusAsync("nowOnline.focusTestId", "columns-toggle");
+    }
+
+    private async Task CloseDetailsAsync()
+    {
+        var key = _selectedKey;
+        _selectedKey = null;
+        _selectedRow = null;
+        if (key is not null) await FocusAsync("nowOnline.focusRow", key);
+    }
+
+    private async Task FocusAsync(string function, string argument)
     {
         try
         {
-            var json = await JS.InvokeAsync<string?>("nowOnline.storage.get", await ColumnsStorageKeyAsync());
-            var columns = GridColumns.FromJson(json);
-            if (!columns.Columns.SequenceEqual(_columns.Columns)) SetColumns(columns);
-            StateHasChanged();
+            await JS.InvokeVoidAsync(function, argument);
         }
         catch (JSException)
         {
-        }
-    }
-
-    private void SetColumns(GridColumns columns) => _columns = columns;
-
-    private async Task<string> ColumnsStorageKeyAsync()
-    {
-        var email = AuthenticationState is null ? null : (await AuthenticationState).User.Identity?.Name;
-        return string.IsNullOrEmpty(email) ? "nowOnline.columns" : $"nowOnline.columns:{email.ToLowerInvariant()}";
-    }
-
-    private async Task DetectTimeZoneAsync()
-    {
-        try
-        {
-            var id = await JS.InvokeAsync<string?>("nowOnline.timeZone");
-            if (id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-                _timeZone = zone;
-        }
-        catch (JSException)
-        {
-            // Keep UTC when the browser does not say.
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class GridAccessibilityTests(BrowserFixture browser) : GridTestBas
 
         Assert.NotEmpty(result.Passes);
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(" | ", v.Nodes.Take(4).Select(n => $"{n.Target} {n.Html}"))}")
+            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(" | ", v.Nodes.Take(4).Select(n => $"{n.Target} {string.Join("; ", n.Any.Concat(n.All).Select(c => c.Message))}"))}")
             .ToList();
         Assert.True(serious.Count == 0, $"{when}:\n{string.Join("\n", serious)}");
     }

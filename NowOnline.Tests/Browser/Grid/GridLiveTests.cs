@@ -29,6 +29,19 @@ public sealed class GridLiveTests(BrowserFixture browser) : GridTestBase(browser
     }
 
     [Fact]
+    public async Task Keyboard_focus_on_a_row_survives_a_live_change_of_that_row()
+    {
+        await SeedShopAsync();
+        var grid = await OpenGridAsync("/customers/online?sort=id:asc");
+        await grid.RowOpen("c:42").FocusAsync();
+
+        await PostAsync(CartAdd("s-ada", qty: 3));
+        await Expect(grid.Row("c:42")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("row-changed"));
+
+        await Expect(grid.RowOpen("c:42")).ToBeFocusedAsync();
+    }
+
+    [Fact]
     public async Task A_row_that_stops_matching_leaves_the_filtered_view()
     {
         await SeedShopAsync();

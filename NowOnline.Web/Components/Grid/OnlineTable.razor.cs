@@ -37,10 +37,32 @@ public sealed partial class OnlineTable
 
     [Parameter] public EventCallback ClearFilters { get; set; }
 
+    private readonly Dictionary<string, RowSlot> _slots = new(StringComparer.Ordinal);
+    private List<RowSlot> _slotsOnPage = [];
+
     private IEnumerable<GridColumn> VisibleColumns => Columns.Columns.Where(c => c.Visible);
 
-    private string RowClass(OnlineRow row, int index) =>
-        (Changed.Contains(row.Key) ? "row-changed " : "") + (row.Key == SelectedKey ? "row-selected" : "");
+    protected override void OnParametersSet()
+    {
+        var onPage = new List<RowSlot>(Page.Items.Count);
+        foreach (var row in Page.Items)
+        {
+            if (!_slots.TryGetValue(row.Key, out var slot)) _slots[row.Key] = slot = new RowSlot();
+            slot.Row = row;
+            onPage.Add(slot);
+        }
+
+        if (_slots.Count > onPage.Count)
+        {
+            _slots.Clear();
+            foreach (var slot in onPage) _slots[slot.Row.Key] = slot;
+        }
+
+        _slotsOnPage = onPage;
+    }
+
+    private string RowClass(RowSlot slot, int index) =>
+        (Changed.Contains(slot.Row.Key) ? "row-changed " : "") + (slot.Row.Key == SelectedKey ? "row-selected" : "");
 
     private Task Select(OnlineRow? row) => row is null ? Task.CompletedTask : RowSelected.InvokeAsync(row);
 
@@ -61,6 +83,15 @@ public sealed partial class OnlineTable
         "lastUrl" => LastUrl(row),
         _ => Text(null),
     };
+
+    /// <summary>
+    /// MudTable keys its rows by item. A record would be a new key after every change, so the row's elements would be
+    /// rebuilt and keyboard focus inside the row lost; one slot per row key keeps the item, and the row is updated in place.
+    /// </summary>
+    private sealed class RowSlot
+    {
+        public OnlineRow Row { get; set; } = default!;
+    }
 
     private static RenderFragment Text(string? value) => builder => builder.AddContent(0, value);
 

@@ -13,9 +13,16 @@ public sealed class OnlineGridPage(IPage page, Uri baseAddress)
 
     public ILocator PauseToggle => page.GetByTestId("pause-toggle");
 
-    public ILocator Rows => page.Locator(".online-grid tbody tr[data-key]");
+    /// <summary>The rows of the page; each row's key sits on its first cell (MudTable renders the row element itself).</summary>
+    public ILocator Rows => page.Locator(".online-grid tbody tr:has(> td[data-key])");
 
-    public ILocator Row(string key) => page.Locator($".online-grid tbody tr[data-key='{key}']");
+    /// <summary>The cells that carry the row keys, top to bottom (for "the first row is ..." checks).</summary>
+    public ILocator RowKeyCells => page.Locator(".online-grid tbody td[data-key]");
+
+    public ILocator Row(string key) => page.Locator($".online-grid tbody tr:has(> td[data-key='{key}'])");
+
+    /// <summary>The row's details button, the keyboard's way into the details.</summary>
+    public ILocator RowOpen(string key) => page.Locator($".online-grid tbody td[data-key='{key}']").GetByTestId("row-open");
 
     public ILocator LastActivity(string key) => Row(key).Locator(".last-activity");
 
@@ -42,12 +49,14 @@ public sealed class OnlineGridPage(IPage page, Uri baseAddress)
 
     public ILocator EmptyState => page.GetByTestId("empty-state");
 
-    public ILocator ColumnTitles => page.Locator(".online-grid thead th .rz-column-title");
+    public ILocator ColumnTitles => page.Locator(".online-grid thead th[data-column] .column-title");
 
     public ILocator Header(string title) =>
-        page.Locator(".online-grid thead th").Filter(new() { Has = page.Locator(".rz-column-title", new() { HasTextString = title }) });
+        page.Locator(".online-grid thead th[data-column]").Filter(new() { Has = page.Locator(".column-title", new() { HasTextString = title }) });
 
-    public ILocator PagingSummary => page.Locator(".online-grid .rz-pager-summary");
+    public ILocator PagingSummary => page.GetByTestId("paging-summary");
+
+    public ILocator ColumnChooser => page.GetByTestId("column-chooser");
 
     public ILocator ExportLink => page.GetByTestId("export-csv");
 
@@ -69,7 +78,13 @@ public sealed class OnlineGridPage(IPage page, Uri baseAddress)
 
     /// <summary>The keys of the visible rows, top to bottom.</summary>
     public async Task<IReadOnlyList<string>> RowKeysAsync() =>
-        (await Rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.key)")).ToList();
+        (await Rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.querySelector(':scope > td[data-key]').dataset.key)")).ToList();
+
+    public async Task OpenFiltersAsync()
+    {
+        if (!await FilterPanel.IsVisibleAsync()) await FiltersToggle.ClickAsync();
+        await FilterPanel.WaitForAsync();
+    }
 
     /// <summary>Types into a text filter of the panel (opening it if needed) and leaves the field, which applies it.</summary>
     public async Task SetFilterAsync(string name, string value)
@@ -82,13 +97,10 @@ public sealed class OnlineGridPage(IPage page, Uri baseAddress)
     public async Task SelectTypeAsync(string label) => await TypeSelect.SelectOptionAsync(new SelectOptionValue { Label = label });
 
     public async Task GoToPageAsync(int number) =>
-        await page.Locator(".online-grid .rz-pager-page").GetByText(number.ToString(), new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("pager").Locator(".mud-pagination-item button").GetByText(number.ToString(), new() { Exact = true }).ClickAsync();
 
-    public async Task SetPageSizeAsync(int size)
-    {
-        await page.Locator(".online-grid .rz-pager .rz-dropdown").ClickAsync();
-        await page.Locator(".rz-dropdown-panel .rz-dropdown-item").GetByText(size.ToString(), new() { Exact = true }).ClickAsync();
-    }
+    public async Task SetPageSizeAsync(int size) =>
+        await page.GetByTestId("page-size").SelectOptionAsync(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The query string the page shows now, parsed.</summary>
     public IReadOnlyDictionary<string, string> UrlQuery()

@@ -46,7 +46,7 @@ public sealed class SafeOutputTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(row).ToContainTextAsync("<script>alert(2)</script>");
         await Expect(row).ToContainTextAsync("\"><svg onload=alert(3)>");
         await Expect(row).ToContainTextAsync("<b>bold</b>");
-        await Expect(row.Locator("img, script, svg, b")).ToHaveCountAsync(0);
+        await Expect(row.Locator("img, script, svg:not(.mud-icon-root), b")).ToHaveCountAsync(0);
         await grid.Page.WaitForTimeoutAsync(500); // an onerror handler would have fired by now
         Assert.Empty(dialogs);
         await grid.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "nowonline-xss.png") });

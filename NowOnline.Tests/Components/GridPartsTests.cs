@@ -1,3 +1,4 @@
+using NowOnline.Core.Presence;
 using NowOnline.Web.Components.Grid;
 
 namespace NowOnline.Tests.Components;
@@ -59,6 +60,31 @@ public sealed class GridPartsTests
         foreach (var column in GridColumns.Default.Columns.Skip(1)) one = one.Toggle(column.Key);
 
         Assert.Same(one, one.Toggle("id"));
+    }
+
+    [Fact]
+    public void Header_click_sorts_a_new_column_ascending_flips_the_sorted_one_and_starts_at_the_first_page()
+    {
+        var view = new OnlineQuery { Sort = OnlineSortField.LastActivity, Descending = true, Skip = 40, Take = 20, Store = "fr" };
+
+        var byEmail = OnlineGridView.SortBy(view, "email");
+        var flipped = OnlineGridView.SortBy(byEmail, "email");
+        var back = OnlineGridView.SortBy(flipped, "email");
+
+        Assert.Equal(new OnlineQuery { Sort = OnlineSortField.Email, Descending = false, Skip = 0, Take = 20, Store = "fr" }, byEmail);
+        Assert.True(flipped.Descending);
+        Assert.False(back.Descending);
+        Assert.False(OnlineGridView.SortBy(view, "lastActivity").Descending);
+    }
+
+    [Theory]
+    [InlineData(0, 20, 1)]
+    [InlineData(20, 20, 1)]
+    [InlineData(21, 20, 2)]
+    [InlineData(45, 20, 3)]
+    public void Page_count_is_at_least_one(int total, int take, int expected)
+    {
+        Assert.Equal(expected, OnlineGridView.PageCount(total, take));
     }
 
     [Theory]

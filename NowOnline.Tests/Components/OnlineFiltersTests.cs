@@ -1,7 +1,7 @@
 using Bunit;
 using NowOnline.Core.Presence;
 using NowOnline.Web.Components.Grid;
-using Radzen;
+using MudBlazor.Services;
 
 namespace NowOnline.Tests.Components;
 
@@ -9,7 +9,7 @@ public sealed class OnlineFiltersTests : BunitContext
 {
     public OnlineFiltersTests()
     {
-        Services.AddRadzenComponents();
+        Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
@@ -45,6 +45,37 @@ public sealed class OnlineFiltersTests : BunitContext
         filters.Find("[data-filter=store] button").Click();
 
         Assert.Equal(new OnlineQuery { Email = "example", Sort = OnlineSortField.Email }, changed());
+    }
+
+    [Fact]
+    public void Column_text_filter_applies_when_the_field_is_left_and_trims_the_text()
+    {
+        var (filters, changed) = Render(new OnlineQuery { Skip = 20 });
+        filters.Find("[data-testid=filters-toggle]").Click();
+
+        filters.Find("[data-testid=filter-company]").Change("  Analytical ");
+
+        Assert.Equal(new OnlineQuery { Company = "Analytical" }, changed());
+    }
+
+    [Fact]
+    public void Type_select_filters_customers_or_visitors()
+    {
+        var (filters, changed) = Render(new OnlineQuery());
+
+        filters.Find("[data-testid=filter-type]").Change("Visitor");
+
+        Assert.Equal(new OnlineQuery { Type = SessionType.Visitor }, changed());
+    }
+
+    [Fact]
+    public void Search_reports_the_text_once_typing_pauses()
+    {
+        var (filters, changed) = Render(new OnlineQuery());
+
+        filters.Find("[data-testid=search]").Input("bletchley");
+
+        filters.WaitForAssertion(() => Assert.Equal(new OnlineQuery { Search = "bletchley" }, changed()), TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Bunit.TestDoubles;
 using NowOnline.Core.Presence;
 using NowOnline.Tests.Support;
 using NowOnline.Web.Components.Grid;
-using Radzen;
+using MudBlazor.Services;
 using static NowOnline.Tests.Support.Events;
 
 namespace NowOnline.Tests.Components;
@@ -18,7 +18,7 @@ public sealed class OnlineGridViewTests : BunitContext
         _tracker = TrackerFactory.Create(TimeProvider.System);
         Services.AddSingleton(_tracker);
         Services.AddSingleton(TimeProvider.System);
-        Services.AddRadzenComponents();
+        Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
@@ -34,7 +34,7 @@ public sealed class OnlineGridViewTests : BunitContext
 
         var grid = Render<OnlineGrid>();
 
-        Assert.Equal(["c:43", "c:42"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
+        Assert.Equal(["c:43", "c:42"], grid.RowKeys());
         Assert.Equal("Customer", grid.Find("[data-testid=filter-type]").GetAttribute("value"));
         Assert.Contains("Type: Customer", grid.Find("[data-testid=chip]").TextContent);
     }
@@ -49,7 +49,7 @@ public sealed class OnlineGridViewTests : BunitContext
         grid.Find("[data-testid=filter-type]").Change("Visitor");
 
         grid.WaitForAssertion(() => Assert.EndsWith("/customers/online?type=Visitor&sort=email%3Aasc", Navigation.Uri));
-        Assert.Equal(["v:v-1"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
+        Assert.Equal(["v:v-1"], grid.RowKeys());
     }
 
     [Fact]
@@ -83,10 +83,10 @@ public sealed class OnlineGridViewTests : BunitContext
 
         _tracker.Apply([Login("s-1", Now)]);
         Thread.Sleep(OnlineGrid.RefreshInterval * 4);
-        Assert.Empty(grid.FindAll("tr[data-key]"));
+        Assert.Empty(grid.RowKeys());
         grid.Find("[data-testid=pause-toggle]").Click();
 
-        grid.WaitForAssertion(() => Assert.Single(grid.FindAll("tr[data-key='c:42']")));
+        grid.WaitForAssertion(() => Assert.Equal(["c:42"], grid.RowKeys()));
         Assert.Equal("live", grid.Find("[data-testid=live-state]").GetAttribute("data-state"));
     }
 
@@ -99,12 +99,12 @@ public sealed class OnlineGridViewTests : BunitContext
             .ToList());
         Navigation.NavigateTo("/customers/online?type=Customer&skip=20");
         var grid = Render<OnlineGrid>();
-        Assert.Equal(["c:21"], grid.FindAll("tr[data-key]").Select(tr => tr.GetAttribute("data-key")));
+        Assert.Equal(["c:21"], grid.RowKeys());
 
         _tracker.Apply([Logout("s-21", now)]);
 
-        grid.WaitForAssertion(() => Assert.Equal(20, grid.FindAll("tr[data-key]").Count), TimeSpan.FromSeconds(5));
-        Assert.Equal("c:1", grid.Find("tr[data-key]").GetAttribute("data-key"));
+        grid.WaitForAssertion(() => Assert.Equal(20, grid.RowKeys().Count), TimeSpan.FromSeconds(5));
+        Assert.Equal("c:1", grid.RowKeys()[0]);
         grid.WaitForAssertion(() => Assert.EndsWith("/customers/online?type=Customer", Navigation.Uri));
     }
 }

@@ -1,6 +1,10 @@
 window.nowOnline = {
   timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
 
+  // Keyboard focus goes back where it came from when a panel closes (the row's details button, a toolbar button).
+  focusRow: (key) => document.querySelector(`td[data-key="${CSS.escape(key)}"] [data-testid="row-open"]`)?.focus(),
+  focusTestId: (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`)?.focus(),
+
   storage: {
     get: (key) => { try { return window.localStorage.getItem(key); } catch { return null; } },
     set: (key, value) => { try { window.localStorage.setItem(key, value); } catch { /* storage full or blocked */ } },

@@ -14,8 +14,8 @@ public static class BrowserProbe
         () => {
           window.__seen = {};
           const mark = () => {
-            for (const tr of document.querySelectorAll('tr[data-key]')) {
-              const key = tr.getAttribute('data-key');
+            for (const cell of document.querySelectorAll('td[data-key]')) {
+              const key = cell.getAttribute('data-key');
               if (!(key in window.__seen)) window.__seen[key] = Date.now();
             }
           };

@@ -165,12 +165,13 @@ try
             var screenshot = Path.Combine(Path.GetDirectoryName(output)!, "browser-grid.png");
             var (latency, missed, error) = await BrowserProbe.RunAsync(app.BaseAddress, apiKey, adminEmail, adminPassword, browserSamples, screenshot);
             Log($"browser: {latency.Summary()}, {missed} missed {error}");
+            var p50 = latency.Ms(50);
             var p99 = latency.Ms(99);
             figures.Add(new Figure("Real browser: event posted -> row visible in an open grid (Chromium, Playwright)",
-                $"p99 {p99:N0} ms", "p99 <= 500 ms", p99 <= 500 && missed == 0,
+                $"p50 {p50:N0} ms, p99 {p99:N0} ms", "p50 <= 50 ms, p99 <= 200 ms", p50 <= 50 && p99 <= 200 && missed == 0,
                 $"{latency.Summary()}; {missed} rows not seen within 10 s{(error is null ? "" : $" ({error})")}; posted time from .NET, "
                 + $"seen time from a MutationObserver in the page (Date.now()), same machine clock; {mine.Accepted + paced.Events:N0} events already in the "
-                + "tracker; the grid coalesces live changes and re-reads its page at most every 250 ms"));
+                + "tracker; the grid re-reads its page at once when idle and coalesces to every 250 ms only under load (OnlineGrid.RefreshInterval)"));
         }
     }
 

@@ -23,9 +23,22 @@ public sealed class GridLiveTests(BrowserFixture browser) : GridTestBase(browser
         await PostAsync(Login(45, "Edsger", "Dijkstra", "edsger@example.com", "Shortest Path BV", "s-edsger"));
 
         await Expect(grid.Row("c:45")).ToBeVisibleAsync();
-        await Expect(grid.Rows.First).ToHaveAttributeAsync("data-key", "c:45");
+        await Expect(grid.RowKeyCells.First).ToHaveAttributeAsync("data-key", "c:45");
         await Expect(grid.Row("c:45")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("row-changed"));
         await Expect(grid.Count).ToHaveTextAsync("7 online (4 customers, 3 visitors)");
+    }
+
+    [Fact]
+    public async Task Keyboard_focus_on_a_row_survives_a_live_change_of_that_row()
+    {
+        await SeedShopAsync();
+        var grid = await OpenGridAsync("/customers/online?sort=id:asc");
+        await grid.RowOpen("c:42").FocusAsync();
+
+        await PostAsync(CartAdd("s-ada", qty: 3));
+        await Expect(grid.Row("c:42")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("row-changed"));
+
+        await Expect(grid.RowOpen("c:42")).ToBeFocusedAsync();
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class GridScreenshotTests(BrowserFixture browser) : GridTestBase(b
         await Expect(grid.LiveState).ToHaveAttributeAsync("data-state", "live");
 
         await PostAsync(CartAdd($"s-{customers[5].Id}", "CP-06", 1, url: "https://shop.example/checkout/cart", store: "de", name: "Cap"));
-        await Expect(grid.Rows.First).ToHaveAttributeAsync("data-key", $"c:{customers[5].Id}");
+        await Expect(grid.RowKeyCells.First).ToHaveAttributeAsync("data-key", $"c:{customers[5].Id}");
         var path = Environment.GetEnvironmentVariable("NOWONLINE_SCREENSHOT") ?? Path.Combine(Path.GetTempPath(), "now-online.png");
         await grid.Page.ScreenshotAsync(new() { Path = path });
 

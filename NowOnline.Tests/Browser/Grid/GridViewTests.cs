@@ -25,12 +25,12 @@ public sealed class GridViewTests(BrowserFixture browser) : GridTestBase(browser
         var grid = await OpenGridAsync("/customers/online?type=Customer");
 
         await grid.Header("Last Name").ClickAsync();
-        await Expect(grid.Rows.First).ToHaveAttributeAsync("data-key", "c:43");
+        await Expect(grid.RowKeyCells.First).ToHaveAttributeAsync("data-key", "c:43");
         Assert.Equal(["c:43", "c:42", "c:44"], await grid.RowKeysAsync());
         Assert.Equal("lastName:asc", grid.UrlQuery()["sort"]);
 
         await grid.Header("Last Name").ClickAsync();
-        await Expect(grid.Rows.First).ToHaveAttributeAsync("data-key", "c:44");
+        await Expect(grid.RowKeyCells.First).ToHaveAttributeAsync("data-key", "c:44");
         Assert.Equal(["c:44", "c:42", "c:43"], await grid.RowKeysAsync());
         Assert.Equal("lastName:desc", grid.UrlQuery()["sort"]);
     }
@@ -83,7 +83,7 @@ public sealed class GridViewTests(BrowserFixture browser) : GridTestBase(browser
         await grid.SelectTypeAsync("Customers");
         await Expect(grid.Rows).ToHaveCountAsync(3);
         await grid.Header("Email").ClickAsync();
-        await Expect(grid.Rows.First).ToHaveAttributeAsync("data-key", "c:42");
+        await Expect(grid.RowKeyCells.First).ToHaveAttributeAsync("data-key", "c:42");
 
         Assert.Equal(before, await grid.Page.EvaluateAsync<int>("history.length"));
         Assert.Equal("email:asc", grid.UrlQuery()["sort"]);

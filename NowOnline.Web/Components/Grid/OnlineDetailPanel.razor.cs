@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
 using Microsoft.Data.Sqlite;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
@@ -16,6 +18,8 @@ public sealed partial class OnlineDetailPanel
     private string? _timelineSession;
     private string? _timelineError;
     private (string Key, int Version)? _loaded;
+    private MudIconButton? _close;
+    private string? _focusedFor;
 
     [Inject] private PresenceTracker Tracker { get; set; } = default!;
     [Inject] private SessionTimeline Timeline { get; set; } = default!;
@@ -62,6 +66,16 @@ public sealed partial class OnlineDetailPanel
             _timelineSession = _row.SessionId;
         await LoadTimelineAsync();
     }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // Opening details for another row moves the keyboard into the panel; live updates leave focus where it is.
+        if (_focusedFor == RowKey || _close is null) return;
+        _focusedFor = RowKey;
+        await _close.FocusAsync();
+    }
+
+    private Task OnKeyDown(KeyboardEventArgs e) => e.Key == "Escape" ? Close.InvokeAsync() : Task.CompletedTask;
 
     private async Task ShowTimelineAsync(string sessionId)
     {

@@ -5,12 +5,9 @@ using NowOnline.Web.Api.Online;
 
 namespace NowOnline.Web.Components.Grid;
 
-public sealed partial class OnlineFilters : IDisposable
+public sealed partial class OnlineFilters
 {
     public static readonly int[] QuickPicks = [1, 5, 15];
-    private static readonly TimeSpan SearchDelay = TimeSpan.FromMilliseconds(300);
-
-    private CancellationTokenSource? _typing;
     private bool _open;
     private string? _problem;
 
@@ -30,32 +27,46 @@ public sealed partial class OnlineFilters : IDisposable
 
     private async Task SetAsync(OnlineQuery query)
     {
-        _typing?.Cancel();
         if (query == Query) return;
         await QueryChanged.InvokeAsync(query with { Skip = 0 });
     }
 
-    private async Task SearchTypedAsync(ChangeEventArgs e)
+    // MudTextField waits for a pause in typing (DebounceInterval) before it reports the value.
+    private async Task SearchTyped(string? value)
     {
-        _typing?.Cancel();
-        var typing = _typing = new CancellationTokenSource();
-        try
-        {
-            await Task.Delay(SearchDelay, typing.Token);
-        }
-        catch (TaskCanceledException)
-        {
-            return;
-        }
-
-        var search = Text(e);
+        var search = Text(value);
         if (search != Query.Search) await QueryChanged.InvokeAsync(Query with { Search = search, Skip = 0 });
     }
 
-    private string? Text(ChangeEventArgs e)
+    private static readonly (string Key, string Label)[] TextFilters =
+    [
+        ("firstName", "First Name"), ("lastName", "Last Name"), ("email", "Email"), ("company", "Company"), ("lastUrl", "Last URL"), ("store", "Store"),
+    ];
+
+    private string? TextOf(string key) => key switch
+    {
+        "firstName" => Query.FirstName,
+        "lastName" => Query.LastName,
+        "email" => Query.Email,
+        "company" => Query.Company,
+        "lastUrl" => Query.LastUrl,
+        _ => Query.Store,
+    };
+
+    private OnlineQuery WithText(string key, string? value) => key switch
+    {
+        "firstName" => Query with { FirstName = value },
+        "lastName" => Query with { LastName = value },
+        "email" => Query with { Email = value },
+        "company" => Query with { Company = value },
+        "lastUrl" => Query with { LastUrl = value },
+        _ => Query with { Store = value },
+    };
+
+    private string? Text(string? value)
     {
         _problem = null;
-        var text = e.Value?.ToString()?.Trim();
+        var text = value?.Trim();
         if (string.IsNullOrEmpty(text)) return null;
         if (text.Length > OnlineQueryParser.MaxFilterLength || text.Any(char.IsControl))
         {
@@ -66,9 +77,9 @@ public sealed partial class OnlineFilters : IDisposable
         return text;
     }
 
-    private long? WholeNumber(ChangeEventArgs e, string field)
+    private long? WholeNumber(string? input, string field)
     {
-        var text = Text(e);
+        var text = Text(input);
         if (text is null) return null;
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0) return value;
         _problem = $"{field} must be a whole number of 0 or more.";
@@ -78,9 +89,9 @@ public sealed partial class OnlineFilters : IDisposable
     private string? LocalInput(DateTimeOffset? at) =>
         at is { } value ? TimeZoneInfo.ConvertTime(value, TimeZone).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) : null;
 
-    private DateTimeOffset? FromLocal(ChangeEventArgs e, string field)
+    private DateTimeOffset? FromLocal(string? value, string field)
     {
-        var text = Text(e);
+        var text = Text(value);
         if (text is null) return null;
         if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
@@ -97,6 +108,4 @@ public sealed partial class OnlineFilters : IDisposable
 
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, TimeZone), TimeSpan.Zero);
     }
-
-    public void Dispose() => _typing?.Cancel();
 }

@@ -1,45 +1,44 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.JSInterop;
 using NowOnline.Core.Presence;
 using NowOnline.Web.Api.Online;
-using Radzen;
-using Radzen.Blazor;
 
 namespace NowOnline.Web.Components.Grid;
 
 /// <summary>
 /// The live Now Online grid. It asks the tracker for one page at a time (filter, sort and page run on the
-/// server), keeps the admin's view in the URL, and follows the tracker's change feed, re-reading its page at
-/// most a few times a second without touching the admin's filters, sort, page, selection or open details.
+/// server), keeps the admin's view in the URL, and follows the tracker's change feed without touching the admin's
+/// filters, sort, page, selection or open details: a change reaches an idle admin at once, bursts are coalesced.
 /// </summary>
 public sealed partial class OnlineGrid
 {
-    /// <summary>How often the grid re-reads its page while changes keep arriving.</summary>
+    /// <summary>How often the grid re-reads its page at most while changes keep arriving back to back.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The shortest pause between two re-reads, so a change that follows another closely rides along.</summary>
+    public static readonly TimeSpan MinRefreshGap = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How many passes in a row must find changes already waiting before the grid slows to <see cref="RefreshInterval"/>.</summary>
+    private const int BusyPasses = 4;
 
     /// <summary>How often relative times ("2 min ago") and sliding "last N min" filters are brought up to date.</summary>
     public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(15);
 
     private static readonly TimeSpan HighlightFor = TimeSpan.FromSeconds(2);
-    private static readonly SortOrder?[] SortSequence = [SortOrder.Ascending, SortOrder.Descending];
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, DateTimeOffset> _changedAt = new(StringComparer.Ordinal);
     private readonly List<string> _urlProblems = [];
-    private RadzenDataGrid<OnlineRow>? _grid;
     private OnlineQuery _view = new() { Take = OnlineGridView.DefaultPageSize };
-    private OnlineQuery _gridBuiltWith = new();
     private OnlinePage _page = new(0, [], 0, 0, 0);
     private PresenceSubscription? _subscription;
     private ITimer? _ticker;
     private DotNetObjectReference<OnlineGrid>? _self;
     private TimeZoneInfo _timeZone = TimeZoneInfo.Utc;
     private GridColumns _columns = GridColumns.Default;
-    private int _layoutVersion;
-    private bool _restorePage;
+    private ColumnLayoutStore _layoutStore = default!;
     private bool _live;
     private bool _paused;
     private bool _columnsOpen;
@@ -54,9 +53,6 @@ public sealed partial class OnlineGrid
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
-
-    /// <summary>Number of times the grid re-read its page because of live changes (for tests and diagnostics).</summary>
-    public int LiveRefreshes { get; private set; }
 
     private string LiveState => !_live ? "connecting" : _paused ? "paused" : "live";
 
@@ -79,26 +75,19 @@ public sealed partial class OnlineGrid
     {
         _now = Clock.GetUtcNow();
         ReadViewFromUrl();
-        _gridBuiltWith = _view;
-        _restorePage = _view.Skip > 0;
         _page = Tracker.Query(_view);
         _subscription = Tracker.Subscribe();
+        _layoutStore = new ColumnLayoutStore(JS, AuthenticationState);
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_restorePage && _grid is not null)
-        {
-            _restorePage = false;
-            await _grid.GoToPage(_view.Skip / _view.Take, forceReload: true);
-        }
-
         if (!firstRender) return;
         _ = PumpChangesAsync(_stop.Token);
-        _ticker = Clock.CreateTimer(_ => _ = InvokeAsync(TickAsync), null, TickInterval, TickInterval);
+        _ticker = Clock.CreateTimer(_ => _ = InvokeAsync(Tick), null, TickInterval, TickInterval);
         _live = true;
-        await DetectTimeZoneAsync();
-        await LoadColumnsAsync();
+        _timeZone = await BrowserTimeZone.DetectAsync(JS);
+        _columns = await _layoutStore.LoadAsync();
         await WatchConnectionAsync();
         StateHasChanged();
     }
@@ -113,30 +102,26 @@ public sealed partial class OnlineGrid
         _view = query with { Take = take, Skip = query.Skip / take * take };
     }
 
-    private async Task LoadDataAsync(LoadDataArgs args)
+    private void ShowView(OnlineQuery view)
     {
-        var sort = args.Sorts?.FirstOrDefault(s => s.SortOrder is not null);
-        _view = _view with
-        {
-            Skip = _restorePage ? _view.Skip : args.Skip ?? 0,
-            Take = args.Top ?? _view.Take,
-            Sort = sort is null ? OnlineSortField.LastActivity : OnlineGridView.SortField(sort.Property),
-            Descending = sort is null || sort.SortOrder == SortOrder.Descending,
-        };
+        _view = view;
         Requery();
         WriteViewToUrl();
-        await Task.CompletedTask;
     }
 
-    private async Task ApplyFiltersAsync(OnlineQuery query)
+    private void Sort(string columnKey) => ShowView(OnlineGridView.SortBy(_view, columnKey));
+
+    private void GoToPage(int page) => ShowView(_view with { Skip = Math.Max(0, page) * _view.Take });
+
+    private void SetPageSize(int take)
     {
-        _view = query with { Skip = 0, Sort = _view.Sort, Descending = _view.Descending, Take = _view.Take };
-        Requery();
-        WriteViewToUrl();
-        if (_grid is not null) await _grid.FirstPage(forceReload: true);
+        if (OnlineGridView.PageSizes.Contains(take) && take != _view.Take) ShowView(_view with { Take = take, Skip = 0 });
     }
 
-    private Task ClearFiltersAsync() => ApplyFiltersAsync(OnlineFilterChips.Clear(_view));
+    private void ApplyFilters(OnlineQuery query) =>
+        ShowView(query with { Skip = 0, Sort = _view.Sort, Descending = _view.Descending, Take = _view.Take });
+
+    private void ClearFilters() => ApplyFilters(OnlineFilterChips.Clear(_view));
 
     private void Requery()
     {
@@ -162,21 +147,23 @@ public sealed partial class OnlineGrid
     {
         try
         {
+            var busy = 0;
             while (!cancellationToken.IsCancellationRequested && _subscription is not null)
             {
-                var changes = await _subscription.ReadAsync(cancellationToken);
+                var read = _subscription.ReadAsync(cancellationToken);
+                // Changes already waiting mean the shop is busy: after a few such passes, re-read at a calmer pace.
+                busy = read.IsCompleted ? busy + 1 : 0;
+                var changes = await read;
                 var now = Clock.GetUtcNow();
-                await InvokeAsync(async () =>
+                await InvokeAsync(() =>
                 {
                     foreach (var change in changes) _changedAt[change.Key] = now;
                     if (_selectedKey is not null && changes.Any(c => c.Key == _selectedKey)) _detailVersion++;
                     if (_paused) return;
-                    await RefreshPageAsync();
-                    LiveRefreshes++;
+                    RefreshPage();
                     StateHasChanged();
                 });
-                // Coalesce bursts: whatever arrives meanwhile is read in one go on the next pass.
-                await Task.Delay(RefreshInterval, Clock, cancellationToken);
+                await Task.Delay(busy >= BusyPasses ? RefreshInterval : MinRefreshGap, Clock, cancellationToken);
             }
         }
         catch (OperationCanceledException)
@@ -192,114 +179,83 @@ public sealed partial class OnlineGrid
     }
 
     /// <summary>Re-reads the admin's page; when rows left and the page is now past the end, steps back to the last page.</summary>
-    private async Task RefreshPageAsync()
+    private void RefreshPage()
     {
         Requery();
-        if (_page.Items.Count == 0 && _view.Skip > 0 && _page.Total > 0 && _grid is not null)
-            await _grid.GoToPage((_page.Total - 1) / _view.Take, forceReload: true);
+        if (_page.Items.Count == 0 && _view.Skip > 0 && _page.Total > 0)
+            ShowView(_view with { Skip = (_page.Total - 1) / _view.Take * _view.Take });
     }
 
-    private async Task TickAsync()
+    private void Tick()
     {
         if (_stop.IsCancellationRequested) return;
         if (_paused) _now = Clock.GetUtcNow();
-        else await RefreshPageAsync();
+        else RefreshPage();
         StateHasChanged();
     }
 
-    private async Task TogglePauseAsync()
+    private void TogglePause()
     {
         _paused = !_paused;
-        if (!_paused) await RefreshPageAsync();
+        if (!_paused) RefreshPage();
     }
 
     /// <summary>Called from the browser when the circuit came back after a connection loss.</summary>
     [JSInvokable]
-    public Task OnReconnectedAsync() => InvokeAsync(async () =>
+    public Task OnReconnectedAsync() => InvokeAsync(() =>
     {
-        if (!_paused) await RefreshPageAsync();
+        if (!_paused) RefreshPage();
         StateHasChanged();
     });
 
-    private void OnRowRender(RowRenderEventArgs<OnlineRow> args)
+    private HashSet<string> RecentlyChanged()
     {
-        if (args.Data is null) return;
-        args.Attributes["data-key"] = args.Data.Key;
-        var classes = new List<string>(2);
-        if (_changedAt.TryGetValue(args.Data.Key, out var at) && Clock.GetUtcNow() - at < HighlightFor) classes.Add("row-changed");
-        if (args.Data.Key == _selectedKey) classes.Add("row-selected");
-        if (classes.Count > 0) args.Attributes["class"] = string.Join(' ', classes);
+        var now = Clock.GetUtcNow();
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, at) in _changedAt)
+        {
+            if (now - at < HighlightFor) changed.Add(key);
+            else _changedAt.Remove(key);
+        }
+
+        return changed;
     }
 
-    private void OnRowClick(DataGridRowMouseEventArgs<OnlineRow> args)
+    private void SelectRow(OnlineRow row)
     {
-        if (args.Data is null) return;
-        _selectedKey = args.Data.Key;
-        _selectedRow = args.Data;
+        _selectedKey = row.Key;
+        _selectedRow = row;
         _detailVersion++;
     }
 
-    private void CloseDetails()
-    {
-        _selectedKey = null;
-        _selectedRow = null;
-    }
-
-    private SortOrder? SortOrderOf(OnlineSortField field) =>
-        _gridBuiltWith.Sort != field ? null : _gridBuiltWith.Descending ? SortOrder.Descending : SortOrder.Ascending;
-
     private async Task SaveColumnsAsync(GridColumns columns)
     {
-        SetColumns(columns);
-        try
-        {
-            await JS.InvokeVoidAsync("nowOnline.storage.set", await ColumnsStorageKeyAsync(), columns.ToJson());
-        }
-        catch (JSException)
-        {
-            // Private browsing or a full storage: the layout still applies to this page.
-        }
-    }
-
-    private async Task LoadColumnsAsync()
-    {
-        try
-        {
-            var json = await JS.InvokeAsync<string?>("nowOnline.storage.get", await ColumnsStorageKeyAsync());
-            var columns = GridColumns.FromJson(json);
-            if (!columns.Columns.SequenceEqual(_columns.Columns)) SetColumns(columns);
-        }
-        catch (JSException)
-        {
-        }
-    }
-
-    /// <summary>Radzen reads column order once, so a new layout rebuilds the grid with the admin's current view.</summary>
-    private void SetColumns(GridColumns columns)
-    {
         _columns = columns;
-        _gridBuiltWith = _view;
-        _restorePage = _view.Skip > 0;
-        _layoutVersion++;
+        await _layoutStore.SaveAsync(columns);
     }
 
-    private async Task<string> ColumnsStorageKeyAsync()
+    private async Task CloseColumnsAsync()
     {
-        var email = AuthenticationState is null ? null : (await AuthenticationState).User.Identity?.Name;
-        return string.IsNullOrEmpty(email) ? "nowOnline.columns" : $"nowOnline.columns:{email.ToLowerInvariant()}";
+        _columnsOpen = false;
+        await FocusAsync("nowOnline.focusTestId", "columns-toggle");
     }
 
-    private async Task DetectTimeZoneAsync()
+    private async Task CloseDetailsAsync()
+    {
+        var key = _selectedKey;
+        _selectedKey = null;
+        _selectedRow = null;
+        if (key is not null) await FocusAsync("nowOnline.focusRow", key);
+    }
+
+    private async Task FocusAsync(string function, string argument)
     {
         try
         {
-            var id = await JS.InvokeAsync<string?>("nowOnline.timeZone");
-            if (id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-                _timeZone = zone;
+            await JS.InvokeVoidAsync(function, argument);
         }
         catch (JSException)
         {
-            // Keep UTC when the browser does not say.
         }
     }
 
@@ -314,10 +270,6 @@ public sealed partial class OnlineGrid
         {
         }
     }
-
-    private string FormatTime(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, _timeZone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-        + (_timeZone == TimeZoneInfo.Utc ? " UTC" : "");
 
     private static string Plural(int count, string word) => count == 1 ? word : word + "s";
 

@@ -9,16 +9,27 @@ public static class OnlineGridView
 
     public static readonly IReadOnlyList<int> PageSizes = [20, 30, 50, 100, 200];
 
-    public static OnlineSortField SortField(string? property) => property switch
+    /// <summary>The sort field behind a column of <see cref="GridColumns"/>.</summary>
+    public static OnlineSortField SortField(string columnKey) => columnKey switch
     {
-        nameof(OnlineRow.CustomerId) => OnlineSortField.Id,
-        nameof(OnlineRow.FirstName) => OnlineSortField.FirstName,
-        nameof(OnlineRow.LastName) => OnlineSortField.LastName,
-        nameof(OnlineRow.Email) => OnlineSortField.Email,
-        nameof(OnlineRow.Company) => OnlineSortField.Company,
-        nameof(OnlineRow.Type) => OnlineSortField.Type,
-        nameof(OnlineRow.LastUrl) => OnlineSortField.LastUrl,
-        nameof(OnlineRow.Store) => OnlineSortField.Store,
+        "id" => OnlineSortField.Id,
+        "firstName" => OnlineSortField.FirstName,
+        "lastName" => OnlineSortField.LastName,
+        "email" => OnlineSortField.Email,
+        "company" => OnlineSortField.Company,
+        "type" => OnlineSortField.Type,
+        "lastUrl" => OnlineSortField.LastUrl,
+        "store" => OnlineSortField.Store,
         _ => OnlineSortField.LastActivity,
     };
+
+    /// <summary>A header click: a new column sorts ascending, the sorted one flips direction; paging starts over.</summary>
+    public static OnlineQuery SortBy(OnlineQuery view, string columnKey)
+    {
+        var field = SortField(columnKey);
+        var descending = view.Sort == field && !view.Descending;
+        return view with { Sort = field, Descending = descending, Skip = 0 };
+    }
+
+    public static int PageCount(int total, int take) => Math.Max(1, (total + take - 1) / take);
 }

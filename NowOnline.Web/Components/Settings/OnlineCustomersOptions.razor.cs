@@ -152,14 +152,7 @@ public sealed partial class OnlineCustomersOptions
     private async Task ConfirmLeavingAsync(LocationChangingContext context)
     {
         if (!IsDirty) return;
-        var leave = await Dialogs.ShowMessageBoxAsync(new MessageBoxOptions
-        {
-            Title = "Leave without saving?",
-            Message = "The changes you made to the Online Customers Options have not been saved.",
-            YesText = "Leave",
-            CancelText = "Stay",
-        }, new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.ExtraSmall });
-        if (leave != true) context.PreventNavigation();
+        if (!await LeaveWithoutSavingDialog.AskAsync(Dialogs)) context.PreventNavigation();
     }
 
     // Errors and conflicts stay until the admin closes them; a confirmation goes by itself.

@@ -64,8 +64,14 @@ public sealed class SettingsPageTests(BrowserFixture browser) : IAsyncLifetime
         await new OnlineGridPage(page, _app.BaseAddress).OpenAsync();
         var settingsMenu = page.GetByTestId("nav-drawer");
 
+        // Each group is a navigation landmark named after it; its own toggle comes first inside it.
+        var group = settingsMenu;
         foreach (var item in new[] { "Stores", "Settings", "Configuration", "Customers", "Customer Configuration" })
-            await settingsMenu.GetByRole(AriaRole.Button, new() { Name = $"Toggle {item}", Exact = true }).Last.ClickAsync();
+        {
+            group = group.GetByRole(AriaRole.Navigation, new() { Name = item, Exact = true });
+            await group.GetByRole(AriaRole.Button, new() { Name = $"Toggle {item}", Exact = true }).First.ClickAsync();
+        }
+
         await settingsMenu.GetByRole(AriaRole.Link, new() { Name = "Online Customers Options", Exact = true }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/config/customers/online$"));

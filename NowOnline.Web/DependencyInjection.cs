@@ -8,7 +8,6 @@ using NowOnline.Web.Simulator;
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 using NowOnline.Core.Persistence;
-using Radzen;
 
 namespace NowOnline.Web;
 
@@ -19,7 +18,6 @@ public static class DependencyInjection
     {
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
         services.AddMudServices();
         services.AddProblemDetails();
 

@@ -71,4 +71,58 @@ public sealed class SafeOutputTests(BrowserFixture browser) : IAsyncLifetime
 
         Assert.Empty(violations);
     }
+
+    [Fact]
+    public async Task Every_page_with_its_drawer_menus_and_dialog_open_runs_without_a_policy_violation_or_console_error()
+    {
+        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 820, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning" || message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                problems.Add($"{page.Url} console {message.Type}: {message.Text}");
+        };
+        page.PageError += (_, error) => problems.Add($"{page.Url} page error: {error}");
+        // The browser reports a violation as an event too, also for inline styles it refused.
+        await page.AddInitScriptAsync("""
+            window.__violations = [];
+            document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+            """);
+        async Task CollectViolationsAsync() => problems.AddRange((await page.EvaluateAsync<string[]>("window.__violations")).Select(v => $"{page.Url} violation: {v}"));
+
+        var login = await page.GotoAsync(new Uri(_app.BaseAddress, "/login").ToString());
+        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, await login!.HeaderValueAsync("content-security-policy"));
+        await new LoginPage(page).SubmitAsync("", "");
+        await Expect(page.GetByText("Enter your email.")).ToBeVisibleAsync();
+        await CollectViolationsAsync();
+        await new LoginPage(page).SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
+
+        var grid = new OnlineGridPage(page, _app.BaseAddress);
+        await grid.OpenAsync();
+        await _app.Storefront().PostEventAsync(new { type = "cart_add", sessionId = "csp-pages", item = new { sku = "A", qty = 1 } });
+        await Expect(grid.Row("v:csp-pages")).ToBeVisibleAsync();
+        await page.GetByTestId("nav-toggle").ClickAsync();
+        await page.GetByTestId("nav-drawer").GetByRole(AriaRole.Button, new() { Name = "Toggle Stores" }).ClickAsync();
+        await Expect(page.GetByTestId("nav-drawer").GetByRole(AriaRole.Button, new() { Name = "Toggle Settings" })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await CollectViolationsAsync();
+
+        var settings = new SettingsPage(page, _app.BaseAddress);
+        await settings.OpenAsync();
+        await page.GetByTestId("theme-menu").GetByRole(AriaRole.Button).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Dark" }).ClickAsync();
+        await Expect(page.Locator("body")).ToHaveCSSAsync("background-color", "rgb(18, 20, 23)");
+        await settings.SaveAsync(interval: "20");
+        await Expect(settings.Notification).ToContainTextAsync("Configuration saved");
+        await settings.Interval.FillAsync("30");
+        await page.GetByTestId("nav-toggle").ClickAsync();
+        await page.GetByTestId("nav-drawer").GetByRole(AriaRole.Link, new() { Name = "Now Online" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Leave" }).ClickAsync();
+        await Expect(grid.Row("v:csp-pages")).ToBeVisibleAsync();
+        await CollectViolationsAsync();
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
 }

@@ -13,11 +13,11 @@ public sealed class SettingsPage(IPage page, Uri baseAddress)
 
     public ILocator Lifetime => page.GetByTestId("customerDataLifetime-input");
 
-    public ILocator IntervalError => page.GetByTestId("onlineMinutesInterval-error");
+    public ILocator IntervalError => page.Locator("#onlineMinutesInterval-error");
 
     public ILocator SaveButton => page.GetByTestId("save-config");
 
-    public ILocator Notification => page.Locator(".rz-notification-item");
+    public ILocator Notification => page.Locator(".mud-snackbar");
 
     public ILocator Conflict => page.GetByTestId("settings-conflict");
 

@@ -62,10 +62,17 @@ public sealed class SettingsPageTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await NewPageAsync();
         await new OnlineGridPage(page, _app.BaseAddress).OpenAsync();
+        var settingsMenu = page.GetByTestId("nav-drawer");
 
+        // Each group is a navigation landmark named after it; its own toggle comes first inside it.
+        var group = settingsMenu;
         foreach (var item in new[] { "Stores", "Settings", "Configuration", "Customers", "Customer Configuration" })
-            await page.Locator(".rz-navigation-item-text", new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^{item}$") }).Last.ClickAsync();
-        await page.GetByText("Online Customers Options", new() { Exact = true }).ClickAsync();
+        {
+            group = group.GetByRole(AriaRole.Navigation, new() { Name = item, Exact = true });
+            await group.GetByRole(AriaRole.Button, new() { Name = $"Toggle {item}", Exact = true }).First.ClickAsync();
+        }
+
+        await settingsMenu.GetByRole(AriaRole.Link, new() { Name = "Online Customers Options", Exact = true }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/config/customers/online$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Online Customers Options" })).ToBeVisibleAsync();
@@ -102,16 +109,16 @@ public sealed class SettingsPageTests(BrowserFixture browser) : IAsyncLifetime
         var settings = await OpenSettingsAsync();
         await settings.Interval.FillAsync("30");
 
-        await settings.Page.GetByText("Now Online", new() { Exact = true }).ClickAsync();
-        var dialog = settings.Page.Locator(".rz-dialog");
+        await settings.Page.GetByRole(AriaRole.Link, new() { Name = "Now Online", Exact = true }).ClickAsync();
+        var dialog = settings.Page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("Leave without saving?");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Stay" }).ClickAsync();
 
         await Expect(settings.Interval).ToHaveValueAsync("30");
         Assert.EndsWith(SettingsPage.Path, settings.Page.Url);
 
-        await settings.Page.GetByText("Now Online", new() { Exact = true }).ClickAsync();
-        await settings.Page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Leave" }).ClickAsync();
+        await settings.Page.GetByRole(AriaRole.Link, new() { Name = "Now Online", Exact = true }).ClickAsync();
+        await settings.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Leave" }).ClickAsync();
 
         await Expect(settings.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/customers/online$"));
         Assert.Equal(15, _app.Services.GetRequiredService<SettingsService>().Current.Settings.OnlineMinutesInterval);

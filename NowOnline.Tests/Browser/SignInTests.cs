@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace NowOnline.Tests.Browser;
 
-/// <summary>The Radzen sign-in form and the header's sign-out in real Chromium.</summary>
+/// <summary>The sign-in form and the app bar's sign-out in real Chromium.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
 {

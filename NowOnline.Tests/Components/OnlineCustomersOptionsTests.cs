@@ -5,7 +5,8 @@ using NowOnline.Core.Presence;
 using NowOnline.Core.Settings;
 using NowOnline.Tests.Support;
 using NowOnline.Web.Components.Settings;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace NowOnline.Tests.Components;
 
@@ -15,7 +16,7 @@ public sealed class OnlineCustomersOptionsTests : BunitContext
     private readonly CoreDatabase _database = new();
     private readonly FakeClock _clock = new();
     private readonly SettingsService _settings;
-    private readonly List<NotificationMessage> _notifications = [];
+    private readonly IRenderedComponent<MudSnackbarProvider> _snackbars;
     private readonly LockableNavigationManager _navigation = new();
 
     public OnlineCustomersOptionsTests()
@@ -26,11 +27,11 @@ public sealed class OnlineCustomersOptionsTests : BunitContext
         Services.AddSingleton(tracker);
         Services.AddSingleton(_settings);
         Services.AddSingleton<TimeProvider>(_clock);
-        Services.AddRadzenComponents();
+        Services.AddMudServices();
         Services.AddSingleton<NavigationManager>(_navigation);
         JSInterop.Mode = JSRuntimeMode.Loose;
         this.AddAuthorization().SetAuthorized("ada@example.com");
-        Services.GetRequiredService<NotificationService>().Messages.CollectionChanged += (_, e) => _notifications.AddRange(e.NewItems?.OfType<NotificationMessage>() ?? []);
+        _snackbars = Render<MudSnackbarProvider>();
     }
 
     protected override void Dispose(bool disposing)
@@ -71,7 +72,7 @@ public sealed class OnlineCustomersOptionsTests : BunitContext
 
         Type(form, field, text);
 
-        Assert.Contains(message, form.Find($"[data-testid={field}-error]").TextContent);
+        Assert.Contains(message, form.Find($"#{field}-error").TextContent);
         Assert.Equal("true", form.Find($"[data-testid={field}-input]").GetAttribute("aria-invalid"));
     }
 
@@ -84,7 +85,7 @@ public sealed class OnlineCustomersOptionsTests : BunitContext
         Save(form);
 
         Assert.Equal(0, _settings.Current.Version);
-        Assert.Contains(_notifications, n => n.Severity == NotificationSeverity.Error && n.Detail!.Contains("nothing was saved"));
+        _snackbars.WaitForAssertion(() => Assert.Contains("nothing was saved", _snackbars.Find(".mud-alert-filled-error").TextContent));
     }
 
     [Fact]
@@ -98,8 +99,8 @@ public sealed class OnlineCustomersOptionsTests : BunitContext
 
         form.WaitForAssertion(() => Assert.Single(form.FindAll("[data-testid=settings-history] tbody tr")));
         Assert.Equal(new OnlineSettings(5, 60), _settings.Current.Settings);
-        var notice = Assert.Single(_notifications);
-        Assert.Equal((NotificationSeverity.Success, "Configuration saved"), (notice.Severity, notice.Summary));
+        _snackbars.WaitForAssertion(() => Assert.StartsWith("Configuration saved", Assert.Single(_snackbars.FindAll(".mud-snackbar")).TextContent.Trim()));
+        Assert.NotEmpty(_snackbars.FindAll(".mud-alert-filled-success"));
         var row = form.Find("[data-testid=settings-history] tbody tr").TextContent;
         Assert.Contains("ada@example.com", row);
         Assert.Contains("15 → 5", row);

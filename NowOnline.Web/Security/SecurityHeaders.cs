@@ -1,9 +1,11 @@
 namespace NowOnline.Web.Security;
 
 /// <summary>
-/// Headers on every response. The Content-Security-Policy fits Blazor Server and Radzen: scripts only from this site
-/// (blazor.web.js, Radzen.Blazor.js, app.js; neither needs eval), the circuit's WebSocket to this site, inline
-/// <c>style</c> attributes (Radzen positions popups with them), and no framing by anyone.
+/// Headers on every response. The Content-Security-Policy fits Blazor Server and MudBlazor: scripts only from this site
+/// (blazor.web.js, MudBlazor.min.js, app.js, theme.js; none needs eval, and there is no inline script or import map),
+/// the circuit's WebSocket to this site, and no framing by anyone. Styles allow inline: MudThemeProvider writes the
+/// palette as a <c>&lt;style&gt;</c> element and MudBlazor positions drawers, popovers and dialogs with <c>style</c>
+/// attributes; a nonce cannot cover attributes, and the elements are re-created by the circuit after prerendering.
 /// </summary>
 public static class SecurityHeaders
 {

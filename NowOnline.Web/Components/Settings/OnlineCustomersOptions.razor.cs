@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.JSInterop;
 using NowOnline.Core.Settings;
 using NowOnline.Web.Api.Settings;
-using Radzen;
+using MudBlazor;
 
 namespace NowOnline.Web.Components.Settings;
 
@@ -27,10 +27,11 @@ public sealed partial class OnlineCustomersOptions
     private string? _conflict;
     private bool _saving;
     private bool _interactive;
+    private MudForm _form = default!;
 
     [Inject] private SettingsService Settings { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState>? Authentication { get; set; }
 
@@ -70,6 +71,9 @@ public sealed partial class OnlineCustomersOptions
 
     private string[]? Error(string field) => _errors.TryGetValue(field, out var messages) ? messages : null;
 
+    private static IEnumerable<string> Messages(string field, SettingsDraft draft) =>
+        SettingsValidator.Validate(draft).Errors.TryGetValue(field, out var messages) ? messages : [];
+
     private void Edit(SettingsDraft draft)
     {
         _draft = draft;
@@ -80,11 +84,12 @@ public sealed partial class OnlineCustomersOptions
     private async Task SaveAsync()
     {
         if (_saving) return;
+        await _form.ValidateAsync();
         var validation = SettingsValidator.Validate(_draft);
         _errors = validation.Errors;
         if (!validation.IsValid)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not saved", "Correct the highlighted fields; nothing was saved.", TimeSpan.FromSeconds(6));
+            Notify(Severity.Error, "Not saved: correct the highlighted fields; nothing was saved.");
             return;
         }
 
@@ -98,25 +103,24 @@ public sealed partial class OnlineCustomersOptions
                 case SettingsSaveOutcome.Saved:
                     Show(result.Current);
                     _history = await Settings.GetHistoryAsync(HistorySize);
-                    Notifications.Notify(NotificationSeverity.Success, "Configuration saved",
-                        $"Online Minutes Interval {result.Current.Settings.OnlineMinutesInterval} min, Customer Data Lifetime " +
-                        $"{result.Current.Settings.CustomerDataLifetime} min. The online list uses the new interval now.", TimeSpan.FromSeconds(6));
+                    Notify(Severity.Success,
+                        $"Configuration saved: Online Minutes Interval {result.Current.Settings.OnlineMinutesInterval} min, Customer Data Lifetime " +
+                        $"{result.Current.Settings.CustomerDataLifetime} min. The online list uses the new interval now.");
                     break;
                 case SettingsSaveOutcome.Unchanged:
                     Show(result.Current);
-                    Notifications.Notify(NotificationSeverity.Info, "Nothing to save", "The values are the ones already saved.", TimeSpan.FromSeconds(4));
+                    Notify(Severity.Info, "Nothing to save: the values are the ones already saved.");
                     break;
                 default:
                     _conflict = SettingsConflict.Message(result.Current, _timeZone);
                     _history = await Settings.GetHistoryAsync(HistorySize);
-                    Notifications.Notify(NotificationSeverity.Warning, "Not saved", _conflict, TimeSpan.FromSeconds(10));
+                    Notify(Severity.Warning, $"Not saved: {_conflict}");
                     break;
             }
         }
         catch (StorageUnavailableException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not saved",
-                "The settings store cannot be written right now; nothing was saved. Try again in a moment.", TimeSpan.FromSeconds(10));
+            Notify(Severity.Error, "Not saved: the settings store cannot be written right now; nothing was saved. Try again in a moment.");
         }
         finally
         {
@@ -148,10 +152,15 @@ public sealed partial class OnlineCustomersOptions
     private async Task ConfirmLeavingAsync(LocationChangingContext context)
     {
         if (!IsDirty) return;
-        var leave = await Dialogs.Confirm("The changes you made to the Online Customers Options have not been saved.",
-            "Leave without saving?", new ConfirmOptions { OkButtonText = "Leave", CancelButtonText = "Stay" });
-        if (leave != true) context.PreventNavigation();
+        if (!await LeaveWithoutSavingDialog.AskAsync(Dialogs)) context.PreventNavigation();
     }
+
+    // Errors and conflicts stay until the admin closes them; a confirmation goes by itself.
+    private void Notify(Severity severity, string message) => Snackbar.Add(message, severity, options =>
+    {
+        options.VisibleStateDuration = severity is Severity.Success or Severity.Info ? 6000 : 12000;
+        options.ShowCloseIcon = true;
+    });
 
     private string FormatTime(DateTimeOffset at) => SettingsHistory.Format(at, _timeZone);
 

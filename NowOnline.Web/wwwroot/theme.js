@@ -1,0 +1,15 @@
+// The admin shell's browser helpers (app.js belongs to the grid).
+window.nowOnlineShell = {
+  // The admin's light / dark pick, per admin; no entry means "follow the device".
+  theme: {
+    get: (key) => { try { return window.localStorage.getItem(key); } catch { return null; } },
+    set: (key, value) => {
+      try {
+        if (value) window.localStorage.setItem(key, value); else window.localStorage.removeItem(key);
+      } catch { /* storage full or blocked: the pick lasts for this page only */ }
+    },
+  },
+
+  // A real form post after the circuit validated the fields (the sign-in form, see ADR-004).
+  submitForm: (form) => form.submit(),
+};

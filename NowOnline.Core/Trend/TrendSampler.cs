@@ -24,39 +24,41 @@ public sealed partial class TrendSampler(
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     private long _lastSequence = -1;
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await LoadAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
+    private bool _loaded;
 
     /// <summary>Loads the points of the last hour into <see cref="TrendHistory"/> and starts counting events from now.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        _lastSequence = tracker.AppliedSequence;
         var from = (clock.GetUtcNow() - TrendHistory.Window).ToUnixTimeMilliseconds();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         history.Load(await db.Set<TrendPoint>().AsNoTracking().Where(p => p.AtMs > from).ToListAsync(cancellationToken));
+        _lastSequence = tracker.AppliedSequence;
+        _loaded = true;
     }
 
+    // Hosted services may start before the database is migrated (the readiness probe's test does so): until the
+    // history loads, each minute tries again, and a minute that cannot be stored is a gap, not a reason to stop.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!_loaded) await TryAsync(LoadAsync, stoppingToken);
             var now = clock.GetUtcNow();
-            var next = MinuteOf(now) + Minute;
-            await Task.Delay(next - now, clock, stoppingToken);
-            try
-            {
-                await SampleAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException
-                                      or IOException)
-            {
-                // A missed minute is a gap in the chart, not a reason to stop sampling.
-                LogSampleFailed(logger, e);
-            }
+            await Task.Delay(MinuteOf(now) + Minute - now, clock, stoppingToken);
+            await TryAsync(SampleAsync, stoppingToken);
+        }
+    }
+
+    private async Task TryAsync(Func<CancellationToken, Task> step, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await step(stoppingToken);
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException
+                                  or IOException)
+        {
+            LogStepFailed(logger, e);
         }
     }
 
@@ -93,6 +95,6 @@ public sealed partial class TrendSampler(
     private static DateTimeOffset MinuteOf(DateTimeOffset time) =>
         new(time.UtcTicks - time.UtcTicks % Minute.Ticks, TimeSpan.Zero);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The trend point of this minute could not be stored.")]
-    private static partial void LogSampleFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Now Online trend could not be read or stored this minute.")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception);
 }

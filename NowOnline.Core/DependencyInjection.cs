@@ -10,6 +10,7 @@ using NowOnline.Core.Presence;
 using NowOnline.Core.Retention;
 using NowOnline.Core.SessionData;
 using NowOnline.Core.Settings;
+using NowOnline.Core.Trend;
 
 namespace NowOnline.Core;
 
@@ -47,6 +48,7 @@ public static class DependencyInjection
         services.AddSingleton<RetentionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         services.AddNowOnlineSessionData();
+        services.AddNowOnlineTrend();
         return services;
     }
 

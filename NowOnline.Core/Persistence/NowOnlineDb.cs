@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using NowOnline.Core.Admins;
+using NowOnline.Core.Trend;
 
 namespace NowOnline.Core.Persistence;
 
@@ -30,6 +31,7 @@ public class NowOnlineDb : DbContext
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<SettingsAuditRecord> SettingsAudit => Set<SettingsAuditRecord>();
     public DbSet<SessionDataRecord> SessionData => Set<SessionDataRecord>();
+    public DbSet<TrendPoint> TrendPoints => Set<TrendPoint>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NowOnlineDb).Assembly);

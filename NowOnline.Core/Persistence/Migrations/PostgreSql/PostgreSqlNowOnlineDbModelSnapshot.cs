@@ -324,6 +324,28 @@ namespace NowOnline.Core.Persistence.Migrations.PostgreSql
 
                     b.ToTable("StorageProbes", (string)null);
                 });
+
+            modelBuilder.Entity("NowOnline.Core.Trend.TrendPoint", b =>
+                {
+                    b.Property<long>("AtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Customers")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Online")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Visitors")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AtMs");
+
+                    b.ToTable("TrendPoints", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -294,6 +294,28 @@ namespace NowOnline.Core.Persistence.Migrations.Sqlite
 
                     b.ToTable("StorageProbes", (string)null);
                 });
+
+            modelBuilder.Entity("NowOnline.Core.Trend.TrendPoint", b =>
+                {
+                    b.Property<long>("AtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Customers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Online")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Visitors")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AtMs");
+
+                    b.ToTable("TrendPoints", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -1,0 +1,36 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace NowOnline.Core.Persistence.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class TrendPoints : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "TrendPoints",
+                columns: table => new
+                {
+                    AtMs = table.Column<long>(type: "bigint", nullable: false),
+                    Online = table.Column<int>(type: "integer", nullable: false),
+                    Customers = table.Column<int>(type: "integer", nullable: false),
+                    Visitors = table.Column<int>(type: "integer", nullable: false),
+                    Events = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TrendPoints", x => x.AtMs);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "TrendPoints");
+        }
+    }
+}

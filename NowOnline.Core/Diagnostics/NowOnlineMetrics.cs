@@ -135,12 +135,18 @@ public static class NowOnlineMetrics
         {
             PresenceTracker[] trackers;
             lock (_trackers) trackers = [.. _trackers];
+            // One measurement per type: a gauge keeps the last value reported for a label set, so several trackers
+            // (only tests run several apps in one process) are added up rather than overwriting each other.
+            int customers = 0, visitors = 0;
             foreach (var tracker in trackers)
             {
                 var counts = tracker.Counters;
-                yield return new Measurement<int>(counts.Customers, new KeyValuePair<string, object?>("type", "customer"));
-                yield return new Measurement<int>(counts.Visitors, new KeyValuePair<string, object?>("type", "visitor"));
+                customers += counts.Customers;
+                visitors += counts.Visitors;
             }
+
+            yield return new Measurement<int>(customers, new KeyValuePair<string, object?>("type", "customer"));
+            yield return new Measurement<int>(visitors, new KeyValuePair<string, object?>("type", "visitor"));
         }
 
         private sealed class Registration(TrackerList list, PresenceTracker tracker) : IDisposable

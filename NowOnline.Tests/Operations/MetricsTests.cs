@@ -42,8 +42,13 @@ public sealed class MetricsTests
         await Eventually.TrueAsync(async () =>
         {
             after = await Scrape.ReadAsync(scraper);
-            return after.Value("nowonline_events_rejected_total", ("status_code", "401")) >= 1 && after.Value("nowonline_hub_connections") >= 1;
-        }, "the scrape shows the refused requests and the hub connection");
+            // Request durations are recorded after each response is sent, and the gauge is read at scrape time:
+            // wait until every series this test moved has been recorded, then check each one below.
+            return after.Value("nowonline_events_rejected_total", ("status_code", "401")) >= 1 && after.Value("nowonline_hub_connections") >= 1
+                && after.Value("nowonline_events_rejected_total", ("status_code", "400")) >= 1
+                && after.Value("nowonline_online_sessions", ("type", "customer")) >= 1
+                && after.Value("http_server_request_duration_seconds_count", ("http_route", "/api/activity"), ("http_response_status_code", "202")) >= 3;
+        }, "the scrape shows the refused requests, the hub connection, the online customer and the accepted requests");
 
         Assert.Equal("counter", after.TypeOf("nowonline_events_accepted_total"));
         Assert.True(after.Value("nowonline_events_accepted_total") - before.Value("nowonline_events_accepted_total") >= 1);

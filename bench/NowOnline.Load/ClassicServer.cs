@@ -1,6 +1,4 @@
-using System.Text.Json;
 using NowOnline.Bench.Shared;
-using NowOnline.Core.Presence;
 using NowOnline.Web.Api.Activity;
 
 namespace NowOnline.Load;
@@ -23,13 +21,7 @@ public static class ClassicServer
         app.MapGet("/rows", () => Results.Ok(store.Count()));
         app.MapPost("/api/activity", async (HttpContext http, CancellationToken cancellationToken) =>
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
-            var errors = new ValidationErrors();
-            var parser = new ActivityEventParser(DateTimeOffset.UtcNow, limits, errors);
-            var events = new List<ActivityEvent>();
-            var index = 0;
-            foreach (var item in document.RootElement.EnumerateArray())
-                if (parser.Parse(item, $"[{index++}]") is { } parsed) events.Add(parsed);
+            var (events, errors) = await BatchBody.ReadAsync(http.Request, limits, cancellationToken);
             if (errors.Any) return Results.ValidationProblem(errors.ToDictionary());
             foreach (var activity in events) store.Apply(activity);
             return Results.Accepted(null as string, new AcceptedReply(events.Count, 0, 0));

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using NowOnline.Core.Presence;
 using NowOnline.Web.Api.Activity;
 
 namespace NowOnline.Load;
@@ -20,13 +18,7 @@ public static class FloorServer
         app.MapGet("/healthz", () => Results.Ok());
         app.MapPost("/api/activity", async (HttpContext http, CancellationToken cancellationToken) =>
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
-            var errors = new ValidationErrors();
-            var parser = new ActivityEventParser(DateTimeOffset.UtcNow, limits, errors);
-            var events = new List<ActivityEvent>();
-            var index = 0;
-            foreach (var item in document.RootElement.EnumerateArray())
-                if (parser.Parse(item, $"[{index++}]") is { } parsed) events.Add(parsed);
+            var (events, errors) = await BatchBody.ReadAsync(http.Request, limits, cancellationToken);
             if (errors.Any) return Results.ValidationProblem(errors.ToDictionary());
             return Results.Accepted(null as string, new AcceptedReply(events.Count, 0, 0));
         });

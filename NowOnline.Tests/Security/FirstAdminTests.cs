@@ -72,4 +72,19 @@ public sealed class FirstAdminTests : IDisposable
         Assert.True((await accounts.SignInAsync("first@example.com", "first-password-1", default)).Succeeded);
         Assert.False((await accounts.SignInAsync("second@example.com", "second-password-2", default)).Succeeded);
     }
+
+    [Fact]
+    public async Task Creating_the_first_admin_and_locking_it_out_log_no_email_address()
+    {
+        var logs = new LogCapture();
+        await using var app = await NowOnlineApp.BuildAsync(
+            [.. Args("Production", "owner@example.com", "owner-password-1"), "--Admin:MaxFailedSignIns=2"], b => b.Logging.AddProvider(logs));
+        var accounts = app.Services.GetRequiredService<AdminAccounts>();
+
+        for (var i = 0; i < 2; i++) await accounts.SignInAsync("owner@example.com", "wrong-password-1", default);
+
+        Assert.Contains(logs.Messages, m => m.Contains("Created the first admin", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.Contains("locked until", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("owner@example.com", StringComparison.OrdinalIgnoreCase));
+    }
 }

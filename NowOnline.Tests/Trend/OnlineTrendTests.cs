@@ -9,7 +9,11 @@ public sealed class OnlineTrendTests : BunitContext
     private static readonly DateTimeOffset Noon = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private readonly TrendHistory _history = new();
 
-    public OnlineTrendTests() => Services.AddSingleton(_history);
+    public OnlineTrendTests()
+    {
+        Services.AddSingleton(_history);
+        JSInterop.Setup<string?>("nowOnline.timeZone").SetResult(null);
+    }
 
     [Fact]
     public void Without_points_it_says_the_trend_starts_with_the_first_minute()
@@ -48,6 +52,20 @@ public sealed class OnlineTrendTests : BunitContext
         var rows = trend.FindAll("[data-testid=trend-table] tbody tr")
             .Select(r => string.Join(" ", r.Children.Select(c => c.TextContent))).ToList();
         Assert.Equal(["12:01 2 4 10", "12:02 3 5 7"], rows);
+    }
+
+    [Fact]
+    public void Times_are_in_the_admins_own_time_zone_when_the_browser_names_it()
+    {
+        JSInterop.Setup<string?>("nowOnline.timeZone").SetResult("Europe/Berlin");
+        _history.Load([Point(1, 2, 4, 10), Point(2, customers: 3, visitors: 5, events: 7)]);
+
+        var trend = Render<OnlineTrend>();
+
+        // Noon UTC in November is 13:00 in Berlin; no "UTC" label once the zone is the admin's own.
+        trend.WaitForAssertion(() => Assert.Contains("online at 13:02,", trend.Find("[data-testid=trend-chart]").GetAttribute("aria-label")));
+        Assert.Equal("13:01", trend.Find("[data-testid=trend-table] tbody tr th").TextContent);
+        Assert.DoesNotContain("UTC", trend.Find(".trend-scale").TextContent);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class AdminAccounts(IDbContextFactory<NowOnlineDb> databases, IOpt
                     admin.LockedUntilMs = until.ToUnixTimeMilliseconds();
                     admin.FailedSignIns = 0;
                     await db.SaveChangesAsync(cancellationToken);
-                    logger.LogWarning("Admin {Email} locked until {Until} after {Count} failed sign-ins.", admin.Email, until, limits.MaxFailedSignIns);
+                    logger.LogWarning("Admin #{AdminId} locked until {Until} after {Count} failed sign-ins.", admin.Id, until, limits.MaxFailedSignIns);
                     return AdminSignInResult.Locked(until);
                 }
 

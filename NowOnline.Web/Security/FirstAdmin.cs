@@ -32,7 +32,8 @@ public static class FirstAdmin
                 throw;
             }
 
-            logger.LogInformation("Created the first admin {Email} from Admin:Email and Admin:Password.", options.Email!.Trim());
+            // No email here: logs at Information and above carry no personal data (PRODUCT.md, Operations).
+            logger.LogInformation("Created the first admin from Admin:Email and Admin:Password.");
             return;
         }
 

@@ -159,6 +159,22 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_picking_dark_the_next_page_arrives_dark_from_the_server_without_a_light_flash()
+    {
+        var settings = await OpenSettingsAsync("light");
+        var page = settings.Page;
+        await page.GetByTestId("theme-menu").GetByRole(AriaRole.Button).ClickAsync();
+        await page.GetByTestId("theme-dark").ClickAsync();
+        await ExpectThemeAsync(page, "dark");
+
+        var reloaded = await page.ReloadAsync();
+
+        // The HTML as the server sent it, before any script ran: already the dark palette.
+        Assert.Contains("--mud-palette-background: rgba(18,20,23,1)", await reloaded!.TextAsync());
+        await ExpectThemeAsync(page, "dark");
+    }
+
+    [Fact]
     public async Task Leave_dialog_closes_with_escape_and_keeps_the_edit()
     {
         var settings = await OpenSettingsAsync("light");

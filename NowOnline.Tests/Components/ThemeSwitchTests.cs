@@ -55,6 +55,19 @@ public sealed class ThemeSwitchTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void The_theme_shown_is_remembered_for_the_next_pages_first_paint()
+    {
+        JSInterop.Setup<bool>("mudThemeProvider.isDarkMode").SetResult(true);
+        var popovers = Render<MudPopoverProvider>();
+
+        var shell = RenderShell();
+
+        shell.WaitForAssertion(() => Assert.Equal([true], JSInterop.Invocations.Last(i => i.Identifier == "nowOnlineShell.theme.shown").Arguments));
+        Pick(shell, popovers, "light");
+        shell.WaitForAssertion(() => Assert.Equal([false], JSInterop.Invocations.Last(i => i.Identifier == "nowOnlineShell.theme.shown").Arguments));
+    }
+
+    [Fact]
     public void Stored_pick_is_applied_when_the_admin_comes_back()
     {
         JSInterop.Setup<string?>("nowOnlineShell.theme.get", Key).SetResult("dark");

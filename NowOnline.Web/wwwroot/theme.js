@@ -8,6 +8,10 @@ window.nowOnlineShell = {
         if (value) window.localStorage.setItem(key, value); else window.localStorage.removeItem(key);
       } catch { /* storage full or blocked: the pick lasts for this page only */ }
     },
+    // The theme this browser last showed, for the server's first paint of the next page (no light flash in dark mode).
+    shown: (dark) => {
+      document.cookie = `nowonline-theme=${dark ? 'dark' : 'light'}; path=/; max-age=31536000; samesite=strict`;
+    },
   },
 
   // A real form post after the circuit validated the fields (the sign-in form, see ADR-004).

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.JSInterop;
 using MudBlazor;
 
@@ -8,12 +9,19 @@ namespace NowOnline.Web.Components.Layout;
 /// <summary>
 /// Follows the browser's <c>prefers-color-scheme</c> until the admin picks light or dark; the pick is kept in the
 /// browser's localStorage under a key per admin (as the grid keeps its column layout), so each admin keeps their own.
+/// The server cannot read localStorage, so the theme the browser last showed is also kept in a cookie
+/// (<see cref="ShownCookie"/>): the prerendered first paint uses it and the page does not flash light before a dark pick
+/// applies. The per-admin pick still decides once the circuit runs.
 /// </summary>
 public sealed partial class ShellTheme
 {
     private MudThemeProvider _provider = default!;
     private string? _storageKey;
     private bool _systemDark;
+    private bool _resolved;
+
+    /// <summary>The cookie holding the theme this browser last showed: <c>dark</c> or <c>light</c>.</summary>
+    public const string ShownCookie = "nowonline-theme";
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
@@ -24,9 +32,15 @@ public sealed partial class ShellTheme
 
     [Parameter] public RenderFragment? ChildContent { get; set; }
 
+    /// <summary>Set while prerendering, null once interactive.</summary>
+    [CascadingParameter] private HttpContext? HttpContext { get; set; }
+
+    /// <summary>Dark for the first paint: read from <see cref="ShownCookie"/> while prerendering, carried into the circuit.</summary>
+    [PersistentState] public bool? FirstPaintDark { get; set; }
+
     public ThemeChoice Choice { get; private set; } = ThemeChoice.System;
 
-    public bool IsDark => Choice switch
+    public bool IsDark => !_resolved ? FirstPaintDark == true : Choice switch
     {
         ThemeChoice.Dark => true,
         ThemeChoice.Light => false,
@@ -37,6 +51,11 @@ public sealed partial class ShellTheme
     public event Action? Changed;
 
     public static string StorageKey(string admin) => $"nowOnline.theme:{admin.ToLowerInvariant()}";
+
+    protected override void OnInitialized()
+    {
+        if (HttpContext is not null) FirstPaintDark = HttpContext.Request.Cookies[ShownCookie] == "dark";
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -54,27 +73,40 @@ public sealed partial class ShellTheme
             return;
         }
 
+        _resolved = true;
+        await ShownAsync();
+    }
+
+    // Applies the resolved theme and remembers it for the next page's first paint.
+    private async Task ShownAsync()
+    {
         Changed?.Invoke();
         StateHasChanged();
+        try
+        {
+            await JS.InvokeVoidAsync("nowOnlineShell.theme.shown", IsDark);
+        }
+        catch (JSDisconnectedException)
+        {
+        }
     }
 
     /// <summary>Applies and remembers the admin's pick (<see cref="ThemeChoice.System"/> forgets it).</summary>
     public async Task ChooseAsync(ThemeChoice choice)
     {
         Choice = choice;
-        Changed?.Invoke();
-        StateHasChanged();
+        _resolved = true;
+        await ShownAsync();
         if (_storageKey is null) return;
         var stored = choice == ThemeChoice.System ? null : choice.ToString().ToLowerInvariant();
         await JS.InvokeVoidAsync("nowOnlineShell.theme.set", _storageKey, stored);
     }
 
-    private Task OnSystemDarkModeChangedAsync(bool dark) => InvokeAsync(() =>
+    private Task OnSystemDarkModeChangedAsync(bool dark) => InvokeAsync(async () =>
     {
         _systemDark = dark;
         if (Choice != ThemeChoice.System) return;
-        Changed?.Invoke();
-        StateHasChanged();
+        await ShownAsync();
     });
 
     private static ThemeChoice Parse(string? stored) => stored switch

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using NowOnline.Core.Trend;
 using NowOnline.Tests.Support;
 using NowOnline.Web.Simulator;
 using static Microsoft.Playwright.Assertions;
@@ -22,6 +23,7 @@ public sealed class ReadmeScreenshotTests(BrowserFixture browser) : IAsyncLifeti
     {
         _app = await TestApp.StartAsync();
         await SeedBusyShopAsync();
+        _app.Services.GetRequiredService<TrendHistory>().LoadBusyHour();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -52,6 +54,7 @@ public sealed class ReadmeScreenshotTests(BrowserFixture browser) : IAsyncLifeti
 
         await Expect(page.GetByText(DemoCustomers.All[0].Email!).First).ToBeVisibleAsync();
         await Expect(page.GetByTestId("live-state")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(page.GetByTestId("trend-chart")).ToBeVisibleAsync();
         await Expect(page.Locator("body")).ToHaveCSSAsync("background-color", theme == "dark" ? "rgb(18, 20, 23)" : "rgb(244, 246, 248)");
         await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
         var path = Path.Combine(_folder, file);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using NowOnline.Core.Trend;
 using NowOnline.Web.Components.Trend;
@@ -36,6 +37,20 @@ public sealed class OnlineTrendTests : BunitContext
         Assert.Equal(2, trend.FindAll("[data-testid=trend-events-bar]").Count);
         // The highest count touches the top margin, zero lies on the baseline.
         Assert.EndsWith(",8", trend.Find("[data-testid=trend-customers-line]").GetAttribute("points")!.Split(' ')[1]);
+    }
+
+    [Fact]
+    public void A_full_hour_of_bars_has_no_two_bars_overlapping()
+    {
+        _history.Load(Enumerable.Range(1, 60).Select(minute => Point(minute, 1, 1, events: minute)));
+
+        var bars = Render<OnlineTrend>().FindAll("[data-testid=trend-events-bar]")
+            .Select(b => (X: double.Parse(b.GetAttribute("x")!, CultureInfo.InvariantCulture), Width: double.Parse(b.GetAttribute("width")!, CultureInfo.InvariantCulture)))
+            .ToList();
+
+        Assert.Equal(60, bars.Count);
+        for (var i = 1; i < bars.Count; i++)
+            Assert.True(bars[i - 1].X + bars[i - 1].Width <= bars[i].X + 1e-9, $"bar {i - 1} reaches into bar {i}");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using NowOnline.Core.Trend;
 using NowOnline.Tests.Support;
 using NowOnline.Web.Simulator;
 using static Microsoft.Playwright.Assertions;
@@ -31,11 +32,13 @@ public sealed class GridScreenshotTests(BrowserFixture browser) : GridTestBase(b
         for (var i = 0; i < 12; i++)
             events.Add(CartAdd($"guest-{i:00}", at: now.AddSeconds(-37 * i - 3), url: $"https://shop.example/{DemoCustomers.Paths[(i + 3) % DemoCustomers.Paths.Count]}"));
         await PostAsync(events.ToArray());
+        App.Services.GetRequiredService<TrendHistory>().LoadBusyHour();
         var grid = await OpenGridAsync("/customers/online?type=Customer&activityWithin=15&sort=lastActivity:desc", timeZone: "Europe/Berlin");
         await grid.Page.SetViewportSizeAsync(1600, 1000);
         await grid.SetFilterAsync("company", "e");
         await Expect(grid.Chips).ToHaveCountAsync(3);
         await Expect(grid.LiveState).ToHaveAttributeAsync("data-state", "live");
+        await Expect(grid.Page.GetByTestId("trend-chart")).ToBeVisibleAsync();
 
         await PostAsync(CartAdd($"s-{customers[5].Id}", "CP-06", 1, url: "https://shop.example/checkout/cart", store: "de", name: "Cap"));
         await Expect(grid.RowKeyCells.First).ToHaveAttributeAsync("data-key", $"c:{customers[5].Id}");

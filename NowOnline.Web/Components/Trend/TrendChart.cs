@@ -16,6 +16,7 @@ internal sealed record TrendChart(
     private const double Top = 8;
     private static readonly double Span = (TrendHistory.Window - TimeSpan.FromMinutes(1)).TotalMilliseconds;
     private static readonly double BarWidth = Width / TrendHistory.Window.TotalMinutes * 0.7;
+    private const double MinBarWidth = 1.5;
 
     public static readonly TrendChart Empty = new([], new TrendPoint(0, 0, 0, 0, 0), default, default, 0, 0, "", "", []);
 
@@ -33,7 +34,10 @@ internal sealed record TrendChart(
         var bars = points.Where(p => p.Events > 0).Select(p =>
         {
             var y = Y(p.Events, maxEvents);
-            return new TrendBar(Format(Math.Max(0, X(p) - BarWidth)), Format(y), Format(BarWidth), Format(Height - y));
+            // A bar ends at its minute's end; the oldest minute began before the chart does, so only its visible part is
+            // drawn (a sliver at least), not a full bar overlapping the next one.
+            var x = Math.Max(0, X(p) - BarWidth);
+            return new TrendBar(Format(x), Format(y), Format(Math.Max(MinBarWidth, Math.Min(BarWidth, X(p) - x))), Format(Height - y));
         }).ToList();
         return new TrendChart(points, latest, DateTimeOffset.FromUnixTimeMilliseconds((long)start), latest.At,
             maxCount, maxEvents, Line(p => p.Customers), Line(p => p.Visitors), bars);

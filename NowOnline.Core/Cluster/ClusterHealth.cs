@@ -12,8 +12,8 @@ internal sealed class ClusterHealth(TimeProvider clock)
 
     private volatile bool _faulted;
     private volatile Exception? _lastFault;
-    private long _lastWriteTicks = long.MinValue;
-    private long _lastProbeTicks = long.MinValue;
+    private long _lastWriteTicks;
+    private long _lastProbeTicks;
 
     public bool Faulted => _faulted;
 

@@ -25,6 +25,7 @@ public sealed partial class LogTailer(PresenceTracker tracker, ClusterDatabase d
     private readonly PriorityQueue<TaskCompletionSource, long> _waiters = new();
     private long _applied;
     private bool _stopped;
+    private bool _lost;
 
     /// <summary>The last log sequence applied to this node's tracker.</summary>
     public long AppliedSequence => Interlocked.Read(ref _applied);
@@ -53,17 +54,16 @@ public sealed partial class LogTailer(PresenceTracker tracker, ClusterDatabase d
         Interlocked.Exchange(ref _applied, tracker.AppliedSequence);
         try
         {
-            var lost = false;
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
-                    await FollowAsync(lost, stoppingToken);
+                    await FollowAsync(stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OperationCanceledException)
                 {
-                    if (!lost) LogLost(logger, ex);
-                    lost = true;
+                    if (!_lost) LogLost(logger, ex);
+                    _lost = true;
                     database.ClearPool();
                     await Task.Delay(ReconnectAfter, stoppingToken);
                 }
@@ -78,14 +78,15 @@ public sealed partial class LogTailer(PresenceTracker tracker, ClusterDatabase d
         }
     }
 
-    private async Task FollowAsync(bool reconnected, CancellationToken stoppingToken)
+    private async Task FollowAsync(CancellationToken stoppingToken)
     {
         await using var listener = await database.OpenAsync(stoppingToken);
         listener.Notification += (_, _) => Wake();
         await using (var listen = new NpgsqlCommand($"LISTEN {PostgreSqlEventLog.Channel}", listener))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         await using var reader = await database.OpenAsync(stoppingToken);
-        if (reconnected) LogReconnected(logger, AppliedSequence);
+        if (_lost) LogReconnected(logger, AppliedSequence);
+        _lost = false;
         using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var listening = ListenAsync(listener, stopListening.Token);
         try

@@ -48,9 +48,13 @@ public sealed class PostgresServer : IAsyncLifetime
         RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-m", "fast", "stop");
 
     /// <summary>Starts the server again on the same port and data.</summary>
-    public Task StartAsync() =>
-        RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-l", Path.Combine(_folder, "server.log"),
+    public async Task StartAsync()
+    {
+        // The pooled connections of before the stop are broken: the next test must not be handed one.
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-l", Path.Combine(_folder, "server.log"),
             "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
+    }
 
     public async Task DisposeAsync()
     {

@@ -128,6 +128,27 @@ public sealed class OneListTests(PostgresServer postgres)
         Assert.Contains(shop.SessionId("after-4"), online);
     }
 
+    [Fact]
+    public async Task Another_node_takes_over_the_checkpoint_when_its_writer_leaves()
+    {
+        await using var cluster = await ClusterNodes.CreateAsync(postgres);
+        var a = await cluster.StartAsync("a");
+        var leaderOnA = a.Services.GetRequiredService<CheckpointLeader>();
+        await Eventually.TrueAsync(() => leaderOnA.IsLeader, "node A, alone, writes the checkpoint");
+        var b = await cluster.StartAsync("b");
+        var leaderOnB = b.Services.GetRequiredService<CheckpointLeader>();
+        Assert.False(leaderOnB.IsLeader);
+
+        await a.StopAsync();
+        var shop = StorefrontEvents.Tagged();
+        Assert.Equal(HttpStatusCode.Accepted, (await b.Storefront().PostEventAsync(shop.CartAdd("s-1"))).StatusCode);
+        var posted = b.Services.GetRequiredService<PresenceTracker>().AppliedSequence;
+
+        await Eventually.TrueAsync(() => leaderOnB.IsLeader, "node B writes the checkpoint once node A has left");
+        await Eventually.TrueAsync(async () => await CheckpointSequenceAsync(cluster) >= posted,
+            "the checkpoint covers the event posted after node A left");
+    }
+
     private static async Task<long> CheckpointSequenceAsync(ClusterNodes cluster)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NowOnline.Core.Cluster;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Persistence.Migrations.Legacy;
@@ -18,7 +19,7 @@ public static class DependencyInjection
 {
     public const string ConnectionStringName = "NowOnline";
 
-    /// <summary>Registers the presence tracker, the durable ingestion pipeline, settings and SQLite persistence.</summary>
+    /// <summary>Registers the presence tracker, the durable ingestion pipeline, settings and persistence (SQLite, or PostgreSQL for several nodes).</summary>
     public static IServiceCollection AddNowOnlineCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -30,19 +31,26 @@ public static class DependencyInjection
         var provider = StorageOptions.ReadProvider(configuration);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        // On PostgreSQL the event log and the checkpoint stay in a SQLite file of the node's own for now (ADR-007).
-        var database = new SqliteDatabase(provider == StorageProvider.PostgreSql ? storage.NodeDatabase : connectionString,
-            storage.MinimumFreeMegabytes);
-        services.AddSingleton(database);
-        if (provider == StorageProvider.PostgreSql) services.AddPostgreSqlStorage(connectionString);
-        else services.AddDbContextFactory<NowOnlineDb>(options => options.UseNowOnlineSqlite(database.ConnectionString));
-
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<SettingsService>();
-        services.AddSingleton<SessionTimeline>();
-        services.AddSingleton<ActivityIngestor>();
-        services.AddHostedService(sp => sp.GetRequiredService<ActivityIngestor>());
+        if (provider == StorageProvider.PostgreSql)
+        {
+            // Every node appends to and applies one event log in PostgreSQL; nothing is kept on the node's disk (ADR-007).
+            services.AddPostgreSqlStorage(connectionString);
+            services.AddNowOnlineCluster(connectionString);
+        }
+        else
+        {
+            var database = new SqliteDatabase(connectionString, storage.MinimumFreeMegabytes);
+            services.AddSingleton(database);
+            services.AddDbContextFactory<NowOnlineDb>(options => options.UseNowOnlineSqlite(database.ConnectionString));
+            services.AddSingleton<SessionTimeline>();
+            services.AddSingleton<ActivityIngestor>();
+            services.AddSingleton<IActivityIngestor>(sp => sp.GetRequiredService<ActivityIngestor>());
+            services.AddHostedService(sp => sp.GetRequiredService<ActivityIngestor>());
+        }
+
         services.AddHostedService<ExpiryWorker>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RetentionWorker>();
@@ -55,15 +63,20 @@ public static class DependencyInjection
     /// <summary>Migrates the database, loads settings and rebuilds the online list. Call before the app serves requests.</summary>
     public static async Task InitializeNowOnlineAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        var database = services.GetRequiredService<SqliteDatabase>();
+        var presence = services.GetRequiredService<IOptions<PresenceOptions>>().Value;
         if (services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.PostgreSql)
         {
             var shared = services.GetRequiredService<IDbContextFactory<PostgreSqlNowOnlineDb>>();
             await using (var db = await shared.CreateDbContextAsync(cancellationToken))
                 await PostgreSqlStorage.MigrateAsync(db, cancellationToken);
+            await services.GetRequiredService<SettingsService>().LoadAsync(cancellationToken);
+            // The last checkpoint, then the log after it: the tailer goes on from where this stops.
+            services.GetRequiredService<ClusterStart>().CatchUp = await ClusterCatchUp.LoadAsync(services.GetRequiredService<ClusterDatabase>(),
+                services.GetRequiredService<PresenceTracker>(), presence, cancellationToken);
+            return;
         }
 
-        // The SQLite file: the whole store, or on PostgreSQL the node's own event log and checkpoint.
+        var database = services.GetRequiredService<SqliteDatabase>();
         await using (var db = new NowOnlineDb(new DbContextOptionsBuilder<NowOnlineDb>().UseNowOnlineSqlite(database.ConnectionString).Options))
         {
             await LegacyHistory.BringForwardAsync(db, cancellationToken);
@@ -73,7 +86,6 @@ public static class DependencyInjection
         await services.GetRequiredService<SettingsService>().LoadAsync(cancellationToken);
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        await PresenceStateLoader.LoadAsync(connection, services.GetRequiredService<PresenceTracker>(),
-            services.GetRequiredService<IOptions<PresenceOptions>>().Value, cancellationToken);
+        await PresenceStateLoader.LoadAsync(connection, services.GetRequiredService<PresenceTracker>(), presence, cancellationToken);
     }
 }

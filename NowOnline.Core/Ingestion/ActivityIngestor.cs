@@ -18,7 +18,7 @@ public sealed partial class ActivityIngestor(
     PresenceTracker tracker,
     SqliteDatabase database,
     TimeProvider clock,
-    ILogger<ActivityIngestor> logger) : BackgroundService
+    ILogger<ActivityIngestor> logger) : BackgroundService, IActivityIngestor
 {
     private const int MaxEventsPerCommit = 5000;
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);

@@ -8,7 +8,7 @@ namespace NowOnline.Core.Persistence;
 /// The cluster's event log in PostgreSQL, in one order (ADR-007): appends are serialised by a transaction-level
 /// advisory lock, so sequence numbers become visible strictly in order and a reader that resumes after the last
 /// sequence it saw can never skip an event that commits later. Each append wakes the readers with NOTIFY (delivered
-/// at commit). Built and tested ahead of the ingestion path that will use it.
+/// at commit). Ingestion on PostgreSQL appends through it (Cluster/ClusterIngestor); every node reads it (Cluster/LogTailer).
 /// </summary>
 public static class PostgreSqlEventLog
 {
@@ -26,28 +26,34 @@ public static class PostgreSqlEventLog
 
     /// <summary>
     /// Appends a group of events in one durable transaction; returns their sequence numbers, in the group's order.
-    /// When this returns, the events are committed and every earlier sequence is visible.
+    /// When this returns, the events are committed and every earlier sequence is visible. The lock, the insert and the
+    /// notification go in one batch, one round trip, as one implicit transaction that commits at its end: the lock is
+    /// held for the server's work only, never across a network round trip of a node (that is what bounds the cluster's
+    /// append rate).
     /// </summary>
     public static async Task<long[]> AppendAsync(NpgsqlConnection connection, IReadOnlyList<LoggedEvent> events, long receivedAtMs,
         CancellationToken cancellationToken = default)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var order = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AppendLockKey})", connection, transaction))
-            await order.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AppendLockKey})"));
+        var insert = new NpgsqlBatchCommand(Append);
+        insert.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => (object?)e.EventId ?? DBNull.Value).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter("sessions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => (object?)e.SessionId ?? DBNull.Value).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Payload).ToArray() });
+        insert.Parameters.AddWithValue("at", receivedAtMs);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {Channel}"));
         var sequences = new List<long>(events.Count);
-        await using (var insert = new NpgsqlCommand(Append, connection, transaction))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            insert.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => (object?)e.EventId ?? DBNull.Value).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("sessions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => (object?)e.SessionId ?? DBNull.Value).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Payload).ToArray() });
-            insert.Parameters.AddWithValue("at", receivedAtMs);
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken); // past the lock's row
             while (await reader.ReadAsync(cancellationToken)) sequences.Add(reader.GetInt64(0));
+            // Reads on to the end of the batch: the commit's outcome (an error throws here).
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
         }
 
-        await using (var wake = new NpgsqlCommand($"NOTIFY {Channel}", connection, transaction))
-            await wake.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return [.. sequences];
     }
 

@@ -8,15 +8,25 @@ namespace NowOnline.Core.Persistence;
 
 /// <summary>
 /// Reads a session's recent activity from the durable event log on demand (SessionEvents, then the log's tail), so the
-/// tracker keeps no per-session history in memory.
+/// tracker keeps no per-session history in memory. On PostgreSQL the cluster's log is read the same way (Cluster/ClusterTimeline).
 /// </summary>
-public sealed class SessionTimeline(SqliteDatabase database)
+public sealed class SessionTimeline
 {
     public const int DefaultLimit = 25;
     public const int MaxLimit = 500;
 
+    private readonly Func<string, int, CancellationToken, Task<IReadOnlyList<ActivityEvent>>> _read;
+
+    public SessionTimeline(SqliteDatabase database) => _read = (sessionId, limit, cancellationToken) => ReadAsync(database, sessionId, limit, cancellationToken);
+
+    internal SessionTimeline(Func<string, int, CancellationToken, Task<IReadOnlyList<ActivityEvent>>> read) => _read = read;
+
     /// <summary>The session's most recent logged events, newest first (page views included).</summary>
-    public async Task<IReadOnlyList<ActivityEvent>> RecentAsync(string sessionId, int limit = DefaultLimit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ActivityEvent>> RecentAsync(string sessionId, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        _read(sessionId, Math.Clamp(limit, 1, MaxLimit), cancellationToken);
+
+    private static async Task<IReadOnlyList<ActivityEvent>> ReadAsync(SqliteDatabase database, string sessionId, int limit,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

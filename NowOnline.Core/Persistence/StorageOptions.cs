@@ -11,12 +11,6 @@ public sealed class StorageOptions
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>
-    /// On PostgreSQL: the SQLite file of this node's own event log and checkpoint, until the log moves to PostgreSQL
-    /// (ADR-007). Each node needs its own.
-    /// </summary>
-    public string NodeDatabase { get; set; } = "Data Source=data/nowonline-node.db";
-
-    /// <summary>
     /// Reads <c>Storage:Provider</c>, or stops the app with a message that names the key: the provider decides which
     /// services are registered, so it is read before options validation runs.
     /// </summary>
@@ -31,7 +25,7 @@ public sealed class StorageOptions
     }
 
     /// <summary>
-    /// Free space (MiB) kept on the database's volume: below it new events are refused with 503 and the health check
+    /// On SQLite: free space (MiB) kept on the database's volume: below it new events are refused with 503 and the health check
     /// is unhealthy, so the disk never fills up in the middle of a commit or a checkpoint. 0 turns the guard off.
     /// </summary>
     [Range(0, 1_000_000)]

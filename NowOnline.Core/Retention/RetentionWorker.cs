@@ -12,7 +12,7 @@ namespace NowOnline.Core.Retention;
 /// covers. Each step is one small transaction of the single writer, so ingestion never waits long behind it.
 /// </summary>
 public sealed partial class RetentionWorker(
-    ActivityIngestor ingestor,
+    IActivityIngestor ingestor,
     PresenceTracker tracker,
     TimeProvider clock,
     IOptions<PresenceOptions> presence,

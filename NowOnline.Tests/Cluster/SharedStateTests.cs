@@ -32,7 +32,6 @@ public sealed class SharedStateTests(PostgresServer postgres) : IAsyncLifetime
         {
             ["Storage:Provider"] = "PostgreSql",
             ["ConnectionStrings:NowOnline"] = _connectionString,
-            ["Storage:NodeDatabase"] = $"Data Source={_folder.File($"{name}.db")}",
         }, databasePath: _folder.File($"{name}.unused.db"));
         lock (_nodes) _nodes.Add(node);
         return node;

@@ -28,7 +28,8 @@ public sealed class AppProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static AppProcess Start(string databasePath)
+    /// <param name="extraArgs">Further command-line settings; they win over the defaults above (e.g. another provider).</param>
+    public static AppProcess Start(string databasePath, IEnumerable<string>? extraArgs = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(FindAppHost())
@@ -49,6 +50,7 @@ public sealed class AppProcess : IDisposable
                      "--Logging:LogLevel:Default=Warning",
                  })
             start.ArgumentList.Add(arg);
+        foreach (var arg in extraArgs ?? []) start.ArgumentList.Add(arg);
 
         var process = new Process { StartInfo = start };
         var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}/"));

@@ -43,6 +43,19 @@ public sealed class PostgresServer : IAsyncLifetime
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50";
 
+    /// <summary>Stops the server (fast shutdown: clients are disconnected), as an outage would.</summary>
+    public Task StopAsync() =>
+        RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-m", "fast", "stop");
+
+    /// <summary>Starts the server again on the same port and data.</summary>
+    public async Task StartAsync()
+    {
+        // The pooled connections of before the stop are broken: the next test must not be handed one.
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-l", Path.Combine(_folder, "server.log"),
+            "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
+    }
+
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -9,7 +9,7 @@ namespace NowOnline.Web.Simulator;
 /// expire). Events go through the same durable ingestion path as <c>POST /api/activity</c>.
 /// </summary>
 public sealed class StorefrontSimulator(
-    ActivityIngestor ingestor,
+    IActivityIngestor ingestor,
     TimeProvider clock,
     IOptions<SimulatorOptions> options,
     IHostEnvironment environment,

@@ -33,7 +33,7 @@ public static class ActivityApi
     }
 
     internal static async Task<Results<Accepted<AcceptedReply>, ValidationProblem, ProblemHttpResult>> PostActivity(
-        HttpContext http, ActivityIngestor ingestor, IOptions<IngestionOptions> options, TimeProvider clock,
+        HttpContext http, IActivityIngestor ingestor, IOptions<IngestionOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var limits = options.Value;

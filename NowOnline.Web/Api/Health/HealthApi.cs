@@ -36,7 +36,7 @@ public static class HealthApi
 /// Healthy when the activity store can be written: the single writer commits a small probe row (or wrote less than a
 /// second ago). While storage is faulted the writer keeps probing by itself, so this turns healthy again on its own.
 /// </summary>
-public sealed class StorageHealthCheck(ActivityIngestor ingestor) : IHealthCheck
+public sealed class StorageHealthCheck(IActivityIngestor ingestor) : IHealthCheck
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 

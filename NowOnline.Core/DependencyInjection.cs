@@ -44,6 +44,7 @@ public static class DependencyInjection
         services.AddSingleton<ActivityIngestor>();
         services.AddHostedService(sp => sp.GetRequiredService<ActivityIngestor>());
         services.AddHostedService<ExpiryWorker>();
+        services.AddNowOnlineCleanupLease(provider, connectionString);
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RetentionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());

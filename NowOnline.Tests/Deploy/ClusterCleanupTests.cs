@@ -69,6 +69,30 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_holder_whose_connection_is_cut_gives_the_lease_up_and_the_purge_goes_on()
+    {
+        var a = await StartNodeAsync("a");
+        var b = await StartNodeAsync("b");
+        await WriteExpiredAsync("before-cut");
+        await Eventually.TrueAsync(() => Purger(a).Purged + Purger(b).Purged == PerWave, "the first wave is purged");
+        var holder = await LeaseBackendAsync();
+        Assert.NotNull(holder);
+
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var cut = new NpgsqlCommand($"SELECT pg_terminate_backend({holder})", connection);
+            await cut.ExecuteScalarAsync();
+        }
+
+        await WriteExpiredAsync("after-cut");
+        await Eventually.TrueAsync(() => Purger(a).Purged + Purger(b).Purged == 2 * PerWave, "the wave after the cut is purged");
+        await Eventually.TrueAsync(async () => await LeaseBackendAsync() is { } pid && pid != holder, "a new session holds the lease");
+        await Eventually.TrueAsync(() => new[] { a, b }.Count(n => n.Services.GetRequiredService<ICleanupLease>().IsHeld) == 1,
+            "exactly one node believes it holds the lease");
+    }
+
+    [Fact]
     public async Task Retention_rounds_run_on_one_node_only()
     {
         var a = await StartNodeAsync("a");
@@ -95,6 +119,19 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
             insert.Parameters.AddWithValue("id", $"{prefix}-{i}");
             await insert.ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>The server process of the session that holds the cleanup lease, or null when nobody does.</summary>
+    private async Task<int?> LeaseBackendAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        // A bigint advisory key shows in pg_locks as its high and low 32 bits.
+        await using var find = new NpgsqlCommand(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = @high AND objid::bigint = @low AND objsubid = 1 AND granted", connection);
+        find.Parameters.AddWithValue("high", (long)(uint)(PostgreSqlCleanupLease.LockKey >> 32));
+        find.Parameters.AddWithValue("low", (long)(uint)(PostgreSqlCleanupLease.LockKey & 0xFFFF_FFFF));
+        return await find.ExecuteScalarAsync() as int?;
     }
 
     private async Task<long> StoredAsync()

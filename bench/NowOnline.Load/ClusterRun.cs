@@ -55,8 +55,20 @@ public static class ClusterRun
         {
             var bodies = Path.Combine(run.Folder, "bodies.jsonl");
             await File.WriteAllLinesAsync(bodies, Storefront.Batches(2_000, BatchSize, sessions: 100_000, seed: 5).Select(b => Encoding.UTF8.GetString(b)));
-            await ThroughputAsync(run, bodies, report);
-            var shared = await CrossNodeAsync(run, bodies, report);
+            bool shared;
+            try
+            {
+                await ThroughputAsync(run, bodies, report);
+                shared = await CrossNodeAsync(run, bodies, report);
+            }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or HttpRequestException)
+            {
+                report.Add("The run stopped early", "failed", "", ex.Message);
+                report.Write(output);
+                Console.Error.WriteLine($"FAILED: {ex.Message} (what was measured before is in {output})");
+                return 1;
+            }
+
             report.Write(output);
             Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] wrote {output}");
             if (shared) return 0;
@@ -133,14 +145,16 @@ public static class ClusterRun
         ChildProcess? b = await run.StartNodeAsync("x-b", database);
         try
         {
-            var nodes = new[] { a, b };
+            using var onA = run.Client(a);
+            using var onB = run.Client(b);
+            var nodes = new[] { onA, onB };
             var latency = new Latency(run.Samples);
             for (var i = 0; i < run.Samples; i++)
             {
                 var (from, to) = (nodes[i % 2], nodes[(i + 1) % 2]);
                 var session = $"cross-{Guid.NewGuid():N}";
                 var limit = TimeSpan.FromSeconds(i == 0 ? 15 : 5);
-                var seen = await PostAndWatchAsync(run, from, to, session, limit);
+                var seen = await PostAndWatchAsync(from, to, session, limit);
                 if (seen is null)
                 {
                     Log($"sample {i}: not visible on {to.BaseAddress} within {limit.TotalSeconds:0} s");
@@ -191,7 +205,18 @@ public static class ClusterRun
         Log($"catch-up: {accepted:N0} events in {posting.Elapsed.TotalSeconds:0} s; node B starts again");
 
         var started = Stopwatch.StartNew();
-        var restarted = await run.StartNodeAsync("x-b", database, "/healthz/ready");
+        ChildProcess restarted;
+        try
+        {
+            restarted = await run.StartNodeAsync("x-b", database, "/healthz/ready");
+        }
+        catch (TimeoutException)
+        {
+            report.Add($"Catch-up of a node restarted after {accepted:N0} events", "not ready within 120 s", "measured",
+                $"node B stopped, {accepted:N0} events posted through node A, B started again and did not answer /healthz/ready within 120 s");
+            return;
+        }
+
         var ready = started.Elapsed;
         bool markerAtReady;
         try
@@ -218,10 +243,8 @@ public static class ClusterRun
     }
 
     /// <summary>Posts one event to <paramref name="from"/>; the time from its 202 until <paramref name="to"/> lists it (ticks), or null.</summary>
-    private static async Task<long?> PostAndWatchAsync(Settings run, ChildProcess from, ChildProcess to, string session, TimeSpan limit)
+    private static async Task<long?> PostAndWatchAsync(HttpClient post, HttpClient read, string session, TimeSpan limit)
     {
-        using var post = run.Client(from);
-        using var read = run.Client(to);
         var reply = await post.PostAsJsonAsync("/api/activity", Visit(session));
         if (reply.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"POST /api/activity answered {(int)reply.StatusCode}");
         var acknowledged = Stopwatch.GetTimestamp();

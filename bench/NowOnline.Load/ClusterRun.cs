@@ -194,7 +194,8 @@ public static class ClusterRun
         while (accepted < run.CatchUpEvents && posting.Elapsed < TimeSpan.FromMinutes(15))
         {
             var left = (run.CatchUpEvents - accepted + BatchSize - 1) / BatchSize;
-            var round = await Wrk.RunAsync(run.Script, a.BaseAddress, bodies, run.ApiKey, run.Connections, 120, left, run.NextSalt());
+            // Short rounds: wrk runs for its whole -d even after every thread has sent its share of requests.
+            var round = await Wrk.RunAsync(run.Script, a.BaseAddress, bodies, run.ApiKey, run.Connections, 10, left, run.NextSalt());
             accepted += round.Accepted;
             if (round.Accepted == 0) break;
         }

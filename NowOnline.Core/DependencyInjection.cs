@@ -52,6 +52,7 @@ public static class DependencyInjection
         }
 
         services.AddHostedService<ExpiryWorker>();
+        services.AddNowOnlineCleanupLease(provider, connectionString);
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RetentionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());

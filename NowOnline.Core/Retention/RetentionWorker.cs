@@ -10,6 +10,7 @@ namespace NowOnline.Core.Retention;
 /// The nightly visitor cleanup, made continuous: deletes sessions idle longer than the session retention (never an
 /// online one) with their visitor carts, and logged events older than the eventId retention that the checkpoint
 /// covers. Each step is one small transaction of the single writer, so ingestion never waits long behind it.
+/// On several nodes only the holder of the <see cref="ICleanupLease"/> runs its rounds.
 /// </summary>
 public sealed partial class RetentionWorker(
     IActivityIngestor ingestor,
@@ -17,8 +18,14 @@ public sealed partial class RetentionWorker(
     TimeProvider clock,
     IOptions<PresenceOptions> presence,
     IOptions<RetentionOptions> options,
+    ICleanupLease lease,
     ILogger<RetentionWorker> logger) : BackgroundService
 {
+    private int _rounds;
+
+    /// <summary>Scheduled rounds this node has run since it started (not counting direct <see cref="RunOnceAsync"/> calls).</summary>
+    public int Rounds => Volatile.Read(ref _rounds);
+
     /// <summary>Deletes everything retention allows now, batch by batch. Returns the totals.</summary>
     public async Task<RetentionResult> RunOnceAsync(CancellationToken cancellationToken = default)
     {
@@ -49,7 +56,9 @@ public sealed partial class RetentionWorker(
             {
                 try
                 {
+                    if (!await lease.TryHoldAsync(stoppingToken)) continue; // another node cleans up this round
                     await RunOnceAsync(stoppingToken);
+                    Interlocked.Increment(ref _rounds);
                 }
                 catch (StorageUnavailableException ex)
                 {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
@@ -90,9 +91,9 @@ public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, Pr
                 // Another process won the race (the version changed under us): nothing of ours was written.
                 return await ConflictAsync(cancellationToken);
             }
-            catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException ex) when (IsLostInsertRace(ex))
             {
-                // Another process won the race to insert the first row (SQLITE_CONSTRAINT).
+                // Another process or node won the race to insert the first row: a conflict like any other.
                 return await ConflictAsync(cancellationToken);
             }
             catch (DbUpdateException ex)
@@ -106,9 +107,9 @@ public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, Pr
             Changed?.Invoke(saved);
             return new SettingsSaveResult(SettingsSaveOutcome.Saved, saved);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or NpgsqlException)
         {
-            // The transaction could not even begin (locked, read-only, full): nothing was saved.
+            // The transaction could not even begin (locked, read-only, full, or PostgreSQL unreachable): nothing was saved.
             throw new StorageUnavailableException("The settings could not be saved: the database cannot be written right now.", ex);
         }
         finally
@@ -127,6 +128,13 @@ public sealed class SettingsService(IDbContextFactory<NowOnlineDb> databases, Pr
             new OnlineSettings(a.OldOnlineMinutesInterval, a.OldCustomerDataLifetime),
             new OnlineSettings(a.NewOnlineMinutesInterval, a.NewCustomerDataLifetime))).ToList();
     }
+
+    /// <summary>
+    /// The first row's key (or any other unique key) already taken by a save that committed first: SQLITE_CONSTRAINT on
+    /// SQLite, unique_violation (23505) on PostgreSQL. Anything else is a storage failure, not a lost race.
+    /// </summary>
+    private static bool IsLostInsertRace(DbUpdateException ex) => ex.InnerException is
+        SqliteException { SqliteErrorCode: 19 } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     private async Task<SettingsSaveResult> ConflictAsync(CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using NowOnline.Load;
 // NowOnline.Load serve-floor  --urls URL           the HTTP floor (parse the same JSON, answer 202)
 // NowOnline.Load serve-classic DATABASE --urls URL the Magento-style baseline (one autocommitted row write per event)
 // NowOnline.Load write-bodies FILE                 the wrk script's bodies, for profiling a server by hand
+// NowOnline.Load cluster --postgres CONNECTION      several nodes on one PostgreSQL (bench/cluster.sh)
 if (args.Length > 0 && args[0] == "serve-floor")
 {
     await FloorServer.RunAsync(args[1..]);
@@ -25,6 +26,8 @@ if (args.Length > 1 && args[0] == "write-bodies")
     await File.WriteAllLinesAsync(args[1], Storefront.Batches(2_000, 100, sessions: 100_000, seed: 5).Select(b => System.Text.Encoding.UTF8.GetString(b)));
     return 0;
 }
+
+if (args.Length > 0 && args[0] == "cluster") return await ClusterRun.RunAsync(args[1..]); // bench/cluster.sh
 
 var quick = args.Contains("--quick");
 string Option(string name, string fallback)

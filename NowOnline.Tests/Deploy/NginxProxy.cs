@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NowOnline.Tests.Deploy;
+
+/// <summary>
+/// Debian's nginx running <c>docs/deploy/nginx.conf</c> as the README gives it, with only the listen port, the two
+/// nodes' addresses and the log folder replaced, in a temp folder of its own (no daemon, no system paths). Stopped and
+/// removed on dispose.
+/// </summary>
+public sealed class NginxProxy : IAsyncDisposable
+{
+    public const string Binary = "/usr/sbin/nginx";
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private NginxProxy(Process process, string folder, Uri baseAddress)
+    {
+        _process = process;
+        _folder = folder;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The access log in the documented format (one line per finished request, naming the node).</summary>
+    public string AccessLogPath => Path.Combine(_folder, "nowonline.access.log");
+
+    public static async Task<NginxProxy> StartAsync(Uri nodeA, Uri nodeB)
+    {
+        if (!File.Exists(Binary))
+            throw new InvalidOperationException($"nginx is not installed ({Binary}): apt-get install -y nginx (.ci/run does).");
+        var folder = Directory.CreateTempSubdirectory("nowonline-nginx-").FullName;
+        // nginx started as root runs its workers as nobody: they write the proxy's temp files here.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+        var port = FreePort();
+        var config = Configure(await File.ReadAllTextAsync(DocumentedConfig()), folder, port, nodeA, nodeB);
+        var configPath = Path.Combine(folder, "nginx.conf");
+        await File.WriteAllTextAsync(configPath, config);
+
+        var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-p", folder, "-e", Path.Combine(folder, "error.log"), "-c", configPath,
+                     "-g", $"daemon off; pid {Path.Combine(folder, "nginx.pid")};" })
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var proxy = new NginxProxy(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"nginx exited with {process.ExitCode}: {proxy.ErrorLog()}");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return proxy;
+            }
+            catch (SocketException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>The documented configuration with the test's ports and paths; fails if a line it replaces has moved.</summary>
+    public static string Configure(string documented, string folder, int port, Uri nodeA, Uri nodeB)
+    {
+        var config = Replace(documented, "listen 80;", $"listen 127.0.0.1:{port};", 1);
+        config = Replace(config, "server 127.0.0.1:5001 ", $"server 127.0.0.1:{nodeA.Port} ", 2);
+        config = Replace(config, "server 127.0.0.1:5002 ", $"server 127.0.0.1:{nodeB.Port} ", 2);
+        config = Replace(config, "/var/log/nginx/", folder + "/", 1);
+        var temp = string.Join(' ', new[] { "client_body", "proxy", "fastcgi", "uwsgi", "scgi" }
+            .Select(kind => $"{kind}_temp_path {Path.Combine(folder, kind)};"));
+        return Replace(config, "\nhttp {\n", $"\nhttp {{\n    {temp}\n", 1);
+    }
+
+    /// <summary>The error log so far, for failure messages.</summary>
+    public string ErrorLog()
+    {
+        var path = Path.Combine(_folder, "error.log");
+        return File.Exists(path) ? File.ReadAllText(path) : "(no error log)";
+    }
+
+    /// <summary>The access log's lines so far (nginx writes each line when its request ends).</summary>
+    public IReadOnlyList<string> AccessLog() => File.Exists(AccessLogPath) ? File.ReadAllLines(AccessLogPath) : [];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Replace(string text, string what, string with, int expected)
+    {
+        var count = (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
+        if (count != expected)
+            throw new InvalidOperationException($"docs/deploy/nginx.conf: expected '{what.Trim()}' {expected} time(s), found {count}.");
+        return text.Replace(what, with, StringComparison.Ordinal);
+    }
+
+    private static string DocumentedConfig()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var path = Path.Combine(folder.FullName, "docs", "deploy", "nginx.conf");
+            if (File.Exists(path)) return path;
+        }
+
+        throw new InvalidOperationException($"No docs/deploy/nginx.conf above {AppContext.BaseDirectory}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -7,7 +7,7 @@ using NowOnline.Core.Presence;
 namespace NowOnline.Core.Cluster;
 
 /// <summary>
-/// One node at a time writes the cluster's state tables and runs log retention: the holder of a session-level advisory
+/// One node at a time writes the cluster's state tables: the holder of a session-level advisory
 /// lock, taken on a connection of its own. When that connection drops (the node died, or PostgreSQL restarted) the lock
 /// goes with it and the next node to try takes over. A new writer writes its whole state once (it discarded its change
 /// sets while another node wrote them), and never a sequence below the one already written, so the tables always match
@@ -50,13 +50,17 @@ public sealed partial class CheckpointLeader(PresenceTracker tracker, ClusterDat
         }
     }
 
-    /// <summary>When this node writes the checkpoint: one retention step. Elsewhere nothing is deleted.</summary>
+    /// <summary>
+    /// One retention step. Which node runs retention is the cleanup lease's decision (one node per cluster, see
+    /// <c>ICleanupLease</c>), not this one's: the step deletes only log rows the stored checkpoint covers, so it is safe from
+    /// any node. The checkpoint writer uses its own connection; any other node a pooled one.
+    /// </summary>
     public async Task<RetentionResult> DeleteExpiredAsync(RetentionBatch batch, CancellationToken cancellationToken = default)
     {
         await _turn.WaitAsync(cancellationToken);
         try
         {
-            return _lock is null ? new RetentionResult(0, 0) : await ClusterState.DeleteExpiredAsync(_lock, batch, cancellationToken);
+            if (_lock is not null) return await ClusterState.DeleteExpiredAsync(_lock, batch, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -66,6 +70,16 @@ public sealed partial class CheckpointLeader(PresenceTracker tracker, ClusterDat
         finally
         {
             _turn.Release();
+        }
+
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            return await ClusterState.DeleteExpiredAsync(connection, batch, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            throw new StorageUnavailableException("Retention could not delete old rows.", ex);
         }
     }
 

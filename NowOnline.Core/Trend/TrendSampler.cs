@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
+using NowOnline.Core.Retention;
 
 namespace NowOnline.Core.Trend;
 
@@ -15,10 +16,12 @@ namespace NowOnline.Core.Trend;
 /// The events of a minute are the growth of <see cref="PresenceTracker.AppliedSequence"/>, the log position of the
 /// last applied event: it counts exactly the events stored and applied (duplicates and bots are never logged), needs
 /// no hook on the ingestion hot path, and is per app (the static meter is shared by every app in a test process).
+/// On several nodes every node has the same list and the same log position, so each samples the same point for its own
+/// chart, and only the holder of the cleanup lease stores it: one row per minute for the cluster.
 /// </remarks>
 public sealed partial class TrendSampler(
     PresenceTracker tracker, TrendHistory history, IDbContextFactory<NowOnlineDb> contexts, TimeProvider clock,
-    ILogger<TrendSampler> logger) : BackgroundService
+    ILogger<TrendSampler> logger, ICleanupLease? lease = null) : BackgroundService
 {
     public static readonly TimeSpan KeepFor = TimeSpan.FromDays(1);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
@@ -71,6 +74,11 @@ public sealed partial class TrendSampler(
         var events = _lastSequence < 0 ? 0 : (int)Math.Clamp(sequence - _lastSequence, 0, int.MaxValue);
         _lastSequence = sequence;
         var point = new TrendPoint(at.ToUnixTimeMilliseconds(), counts.Online, counts.Customers, counts.Visitors, events);
+        if (lease is not null && !await lease.TryHoldAsync(cancellationToken))
+        {
+            history.Add(point); // another node stores the cluster's point of this minute
+            return point;
+        }
 
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {

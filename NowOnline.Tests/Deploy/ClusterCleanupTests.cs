@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using NowOnline.Core.Presence;
 using NowOnline.Core.Retention;
 using NowOnline.Core.SessionData;
+using NowOnline.Core.Trend;
 using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Deploy;
@@ -32,7 +34,6 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
         {
             ["Storage:Provider"] = "PostgreSql",
             ["ConnectionStrings:NowOnline"] = _connectionString,
-            ["Storage:NodeDatabase"] = $"Data Source={_folder.File($"{name}.db")}",
             ["SessionData:PurgeIntervalSeconds"] = "1",
             ["Retention:IntervalSeconds"] = "1",
         }, databasePath: _folder.File($"{name}.unused.db"));
@@ -41,6 +42,32 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
     }
 
     private static SessionDataPurger Purger(TestApp node) => node.Services.GetServices<IHostedService>().OfType<SessionDataPurger>().Single();
+
+    [Fact]
+    public async Task Both_nodes_chart_the_same_minute_and_only_the_lease_holder_stores_it()
+    {
+        var a = await StartNodeAsync("a");
+        var b = await StartNodeAsync("b");
+        await Eventually.TrueAsync(() => new[] { a, b }.Count(n => n.Services.GetRequiredService<ICleanupLease>().IsHeld) == 1,
+            "one node holds the cleanup lease");
+
+        var events = StorefrontEvents.Untagged();
+        var posted = await a.Storefront().PostEventAsync(new[] { events.CartAdd("trend-1"), events.CartAdd("trend-2"), events.CartAdd("trend-3") });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, posted.StatusCode);
+        await Eventually.TrueAsync(() => b.Services.GetRequiredService<PresenceTracker>().AppliedSequence >= 3, "node b applied the events");
+
+        var fromA = await a.Services.GetRequiredService<TrendSampler>().SampleAsync();
+        var fromB = await b.Services.GetRequiredService<TrendSampler>().SampleAsync();
+
+        // Each node counts the three events for its own chart; stored by both, the minute's row would say six.
+        Assert.Contains(a.Services.GetRequiredService<TrendHistory>().Points, p => p.AtMs == fromA.AtMs);
+        Assert.Contains(b.Services.GetRequiredService<TrendHistory>().Points, p => p.AtMs == fromB.AtMs);
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var stored = new NpgsqlCommand("""SELECT COALESCE(SUM("Events"), 0) FROM "TrendPoints" WHERE "AtMs" >= @at""", connection);
+        stored.Parameters.AddWithValue("at", Math.Min(fromA.AtMs, fromB.AtMs));
+        Assert.Equal(3L, Convert.ToInt64(await stored.ExecuteScalarAsync()));
+    }
 
     [Fact]
     public async Task Expired_session_data_is_purged_by_one_node_and_by_the_other_once_that_node_is_gone()

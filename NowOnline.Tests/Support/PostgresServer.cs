@@ -25,9 +25,16 @@ public sealed class PostgresServer : IAsyncLifetime
         await RunAsync("chown", "postgres:postgres", _folder);
         await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/initdb", "-D", _folder, "-A", "trust", "-U", "postgres", "--no-sync");
         Port = FreePort();
-        await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-l", Path.Combine(_folder, "server.log"),
-            "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
+        await StartAgainAsync();
     }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port with the same data.</summary>
+    public Task StartAgainAsync() =>
+        RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-l", Path.Combine(_folder, "server.log"),
+            "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
+
+    /// <summary>Stops the server (fast shutdown: open connections are cut), keeping its data for <see cref="StartAgainAsync"/>.</summary>
+    public Task StopAsync() => RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-m", "fast", "stop");
 
     /// <summary>A new, empty database; returns its Npgsql connection string.</summary>
     public async Task<string> CreateDatabaseAsync()

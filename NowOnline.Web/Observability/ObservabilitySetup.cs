@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using NowOnline.Web.Api.Health;
 using NowOnline.Core.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -79,7 +80,7 @@ public static class ObservabilitySetup
     {
         var metrics = Metrics(app);
         if (metrics.Enabled != true) return app;
-        var scrape = app.MapPrometheusScrapingEndpoint(MetricsOptions.Path).AllowAnonymous();
+        var scrape = app.MapPrometheusScrapingEndpoint(MetricsOptions.Path).AllowAnonymous().AvailableWhileStarting();
         if (metrics.Port is { } port) scrape.RequireHost($"*:{port}");
         return app;
     }

@@ -4,10 +4,15 @@
 # own CPU time (user + system from /proc/<pid>/stat) is divided by the requests wrk completed. The summary pairs the two
 # modes of each round (same machine state) and gives the mean change in CPU per request with a 95 % interval.
 #   bash bench/metrics-cost.sh [ROUNDS=10] [SECONDS=10]
+#   bash bench/metrics-cost.sh profile [SECONDS=30] [true|false]
+# The second form profiles one app (metrics on by default) under the same load with perf (call stacks, managed names
+# through DOTNET_PerfMapEnabled) while /metrics is scraped every 15 s, and prints the share of the app's CPU samples
+# inside metric recording and export (bench/metrics-profile.py).
 # `perf stat -e instructions` would count instructions instead of time; on this machine's VM the counter is
 # "<not supported>", so CPU time is what is measured.
 set -euo pipefail
-rounds=${1:-10}; seconds=${2:-10}
+profile=false; if [ "${1:-}" = profile ]; then profile=true; shift; fi
+if [ $profile = true ]; then seconds=${1:-30}; profile_mode=${2:-true}; else rounds=${1:-10}; seconds=${2:-10}; fi
 root="$(cd "$(dirname "$0")/.." && pwd)"; work=$(mktemp -d); cd "$work"
 trap 'rm -rf "$work"' EXIT
 dotnet build "$root/bench/NowOnline.Load" -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
@@ -15,12 +20,12 @@ dotnet "$root/bench/NowOnline.Load/bin/Release/net10.0/NowOnline.Load.dll" write
 app=$root/bench/NowOnline.Load/bin/Release/net10.0/NowOnline.Web.dll
 port=${METRICS_COST_PORT:-5191}
 tick_ms=$(echo "1000 / $(getconf CLK_TCK)" | bc -l)
-echo "# $(date -u '+%F %T') UTC, $(nproc) cores, $rounds rounds x 2 modes, ${seconds} s measured each, git $(git -C "$root" rev-parse --short HEAD)"
+[ $profile = true ] || echo "# $(date -u '+%F %T') UTC, $(nproc) cores, $rounds rounds x 2 modes, ${seconds} s measured each, git $(git -C "$root" rev-parse --short HEAD)"
 
 measure() { # mode -> prints "requests ticks load1"
   local mode=$1
   rm -rf db; mkdir db
-  ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__NowOnline="Data Source=$PWD/db/n.db" Ingestion__ApiKeys__0=k \
+  DOTNET_PerfMapEnabled=$([ $profile = true ] && echo 1 || echo 0) ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__NowOnline="Data Source=$PWD/db/n.db" Ingestion__ApiKeys__0=k \
   Ingestion__RateLimitPermits=10000000 Simulator__Enabled=false Logging__LogLevel__Default=Warning \
   Admin__Email=a@example.com Admin__Password=Bench-Only-Password-1 Metrics__Enabled=$mode \
   dotnet "$app" --urls http://127.0.0.1:$port > app.log 2>&1 &
@@ -28,9 +33,20 @@ measure() { # mode -> prints "requests ticks load1"
   for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:$port/healthz/ready && break; sleep 0.5; done
   wrk -t2 -c16 -d5s -s "$root/bench/wrk/batches.lua" http://127.0.0.1:$port -- bodies.jsonl k $RANDOM 10000000 > /dev/null 2>&1
   local t0 t1 out
+  if [ $profile = true ]; then
+    perf record -F 499 -g -p $pid -o perf.data -- sleep "$seconds" > /dev/null 2>&1 &
+    local perf=$!
+    (for _ in $(seq 1 $((seconds / 15 + 1))); do curl -s -o /dev/null http://127.0.0.1:$port/metrics; sleep 15; done) &
+    local scraper=$!
+  fi
   t0=$(awk '{print $14+$15}' /proc/$pid/stat)
   out=$(wrk -t2 -c16 -d${seconds}s -s "$root/bench/wrk/batches.lua" http://127.0.0.1:$port -- bodies.jsonl k $RANDOM 10000000 2>&1)
   t1=$(awk '{print $14+$15}' /proc/$pid/stat)
+  if [ $profile = true ]; then
+    wait $perf || true; kill $scraper 2>/dev/null || true
+    perf script -i perf.data 2> /dev/null | python3 "$root/bench/metrics-profile.py" >&2
+    rm -f /tmp/perf-$pid.map /tmp/perfinfo-$pid.map
+  fi
   local scrape; scrape=$(curl -s http://127.0.0.1:$port/metrics || true)
   kill $pid; wait $pid 2>/dev/null || true
   if [ "$mode" = true ] && ! grep -q '^nowonline_events_accepted_total' <<< "$scrape"; then
@@ -38,6 +54,13 @@ measure() { # mode -> prints "requests ticks load1"
   fi
   echo "$(echo "$out" | awk '/requests in/ {print $1}') $((t1 - t0)) $(cut -d' ' -f1 /proc/loadavg)"
 }
+
+if [ $profile = true ]; then
+  echo "# $(date -u '+%F %T') UTC, profile: metrics=$profile_mode, ${seconds} s, git $(git -C "$root" rev-parse --short HEAD), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  read -r q c l <<< "$(measure $profile_mode)"
+  echo "requests $q, app CPU $(echo "$c * $tick_ms" | bc) ms, load after $l"
+  exit 0
+fi
 
 results=()
 for round in $(seq 1 "$rounds"); do

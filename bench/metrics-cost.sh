@@ -6,7 +6,7 @@
 #   bash bench/metrics-cost.sh [ROUNDS=10] [SECONDS=10]
 #   bash bench/metrics-cost.sh profile [SECONDS=30] [true|false]
 # The second form profiles one app (metrics on by default) under the same load with perf (call stacks, managed names
-# through DOTNET_PerfMapEnabled) while /metrics is scraped every 15 s, and prints the share of the app's CPU samples
+# through DOTNET_PerfMapEnabled, see measure) while /metrics is scraped every 15 s, and prints the share of the app's CPU samples
 # inside metric recording and export (bench/metrics-profile.py).
 # `perf stat -e instructions` would count instructions instead of time; on this machine's VM the counter is
 # "<not supported>", so CPU time is what is measured.
@@ -17,21 +17,29 @@ root="$(cd "$(dirname "$0")/.." && pwd)"; work=$(mktemp -d); cd "$work"
 trap 'rm -rf "$work"' EXIT
 dotnet build "$root/bench/NowOnline.Load" -c Release -nologo -v q -clp:ErrorsOnly > /dev/null
 dotnet "$root/bench/NowOnline.Load/bin/Release/net10.0/NowOnline.Load.dll" write-bodies bodies.jsonl > /dev/null
-app=$root/bench/NowOnline.Load/bin/Release/net10.0/NowOnline.Web.dll
+app=${METRICS_COST_APP:-$root/bench/NowOnline.Load/bin/Release/net10.0/NowOnline.Web.dll}
+# METRICS_COST_REFERENCE_APP=<another build's NowOnline.Web.dll> adds a third mode, "ref": that build with metrics on.
+ref_app=${METRICS_COST_REFERENCE_APP:-}
 port=${METRICS_COST_PORT:-5191}
 tick_ms=$(echo "1000 / $(getconf CLK_TCK)" | bc -l)
 [ $profile = true ] || echo "# $(date -u '+%F %T') UTC, $(nproc) cores, $rounds rounds x 2 modes, ${seconds} s measured each, git $(git -C "$root" rev-parse --short HEAD)"
 
-measure() { # mode -> prints "requests ticks load1"
-  local mode=$1
+measure() { # mode (false, true, ref) -> prints "requests ticks load1"
+  local mode=$1 dll=$app
+  if [ "$mode" = ref ]; then mode=true; dll=$ref_app; fi
   rm -rf db; mkdir db
-  DOTNET_PerfMapEnabled=$([ $profile = true ] && echo 1 || echo 0) ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__NowOnline="Data Source=$PWD/db/n.db" Ingestion__ApiKeys__0=k \
+  local profiling=()
+  # Profiles name every managed frame: perf map on, no W^X double mapping, no precompiled (R2R) code, and fully
+  # optimized JIT code from the start, so the short warm-up reaches steady state.
+  [ $profile = true ] && profiling=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0)
+  env "${profiling[@]}" ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__NowOnline="Data Source=$PWD/db/n.db" Ingestion__ApiKeys__0=k \
   Ingestion__RateLimitPermits=10000000 Simulator__Enabled=false Logging__LogLevel__Default=Warning \
   Admin__Email=a@example.com Admin__Password=Bench-Only-Password-1 Metrics__Enabled=$mode \
-  dotnet "$app" --urls http://127.0.0.1:$port > app.log 2>&1 &
+  dotnet "$dll" --urls http://127.0.0.1:$port > app.log 2>&1 &
   local pid=$!
   for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:$port/healthz/ready && break; sleep 0.5; done
   wrk -t2 -c16 -d5s -s "$root/bench/wrk/batches.lua" http://127.0.0.1:$port -- bodies.jsonl k $RANDOM 10000000 > /dev/null 2>&1
+  [ "$mode" = true ] && curl -s -o /dev/null http://127.0.0.1:$port/metrics # the scrape's code is compiled before the window
   local t0 t1 out
   if [ $profile = true ]; then
     perf record -F 499 -g -p $pid -o perf.data -- sleep "$seconds" > /dev/null 2>&1 &
@@ -44,7 +52,9 @@ measure() { # mode -> prints "requests ticks load1"
   t1=$(awk '{print $14+$15}' /proc/$pid/stat)
   if [ $profile = true ]; then
     wait $perf || true; kill $scraper 2>/dev/null || true
-    perf script -i perf.data 2> /dev/null | python3 "$root/bench/metrics-profile.py" >&2
+    perf script -i perf.data 2> /dev/null > perf.txt
+    python3 "$root/bench/metrics-profile.py" < perf.txt >&2
+    [ -n "${METRICS_COST_KEEP:-}" ] && cp perf.txt "$METRICS_COST_KEEP"
     rm -f /tmp/perf-$pid.map /tmp/perfinfo-$pid.map
   fi
   local scrape; scrape=$(curl -s http://127.0.0.1:$port/metrics || true)
@@ -63,30 +73,39 @@ if [ $profile = true ]; then
 fi
 
 results=()
+modes="false true"; [ -n "$ref_app" ] && modes="false true ref"
 for round in $(seq 1 "$rounds"); do
-  if (( round % 2 )); then order="false true"; else order="true false"; fi
+  read -ra all <<< "$modes"; k=$(( (round - 1) % ${#all[@]} )); order="${all[*]:k} ${all[*]:0:k}"
   declare -A r=()
+  line="round $(printf %2d $round)"
   for mode in $order; do r[$mode]=$(measure $mode); done
-  read -r qf cf lf <<< "${r[false]}"; read -r qt ct lt <<< "${r[true]}"
-  off=$(echo "$cf * $tick_ms * 1000 / $qf" | bc -l); on=$(echo "$ct * $tick_ms * 1000 / $qt" | bc -l)
-  printf 'round %2d  off: %7d req %6.0f us CPU/req (load %s)  on: %7d req %6.0f us CPU/req (load %s)  on/off %+.1f %%\n' \
-    "$round" "$qf" "$off" "$lf" "$qt" "$on" "$lt" "$(echo "($on / $off - 1) * 100" | bc -l)"
-  results+=("$off $on $qf $qt")
+  row=""
+  for mode in $modes; do
+    read -r q c l <<< "${r[$mode]}"
+    us=$(echo "$c * $tick_ms * 1000 / $q" | bc -l)
+    line+=$(printf '  %s: %6d req %6.0f us CPU/req (load %s)' "$mode" "$q" "$us" "$l")
+    row+="$us $q "
+  done
+  echo "$line"
+  results+=("$row")
   unset r
 done
 
 printf '%s\n' "${results[@]}" | python3 -c '
 import sys, statistics as s
-rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
-off = [r[0] for r in rows]; on = [r[1] for r in rows]
-change = [(b / a - 1) * 100 for a, b in zip(off, on)]
-tput = [(r[3] / r[2] - 1) * 100 for r in rows]
+modes = sys.argv[1].split()
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+cpu = {m: [r[2 * i] for r in rows] for i, m in enumerate(modes)}
+req = {m: [r[2 * i + 1] for r in rows] for i, m in enumerate(modes)}
 t95 = {2: 12.71, 3: 4.30, 4: 3.18, 5: 2.78, 6: 2.57, 7: 2.45, 8: 2.36, 9: 2.31, 10: 2.26, 11: 2.23, 12: 2.20, 13: 2.18,
-       14: 2.16, 15: 2.14, 16: 2.13, 17: 2.12, 18: 2.11, 19: 2.10, 20: 2.09}.get(len(change), 2.0)
+       14: 2.16, 15: 2.14, 16: 2.13, 17: 2.12, 18: 2.11, 19: 2.10, 20: 2.09}.get(len(rows), 2.0)
 def ci(xs):
     m = s.mean(xs); h = t95 * s.stdev(xs) / len(xs) ** 0.5
     return f"{m:+.1f} % (95 % interval {m - h:+.1f} to {m + h:+.1f} %, sd {s.stdev(xs):.1f}, median {s.median(xs):+.1f} %)"
-print(f"CPU per request: off {s.mean(off):.0f} us (sd {s.stdev(off):.0f}), on {s.mean(on):.0f} us (sd {s.stdev(on):.0f})")
-print(f"on vs off, paired by round: CPU per request {ci(change)}")
-print(f"on vs off, paired by round: requests completed {ci(tput)}")
-'
+print("CPU per request: " + ", ".join(f"{m} {s.mean(cpu[m]):.0f} us (sd {s.stdev(cpu[m]):.0f})" for m in modes))
+for m in modes[1:]:
+    dcpu = ci([(b / a - 1) * 100 for a, b in zip(cpu["false"], cpu[m])])
+    dreq = ci([(b / a - 1) * 100 for a, b in zip(req["false"], req[m])])
+    print(f"{m} vs off, paired by round: CPU per request {dcpu}")
+    print(f"{m} vs off, paired by round: requests completed {dreq}")
+' "$modes"

@@ -22,7 +22,7 @@ app=${METRICS_COST_APP:-$root/bench/NowOnline.Load/bin/Release/net10.0/NowOnline
 ref_app=${METRICS_COST_REFERENCE_APP:-}
 port=${METRICS_COST_PORT:-5191}
 tick_ms=$(echo "1000 / $(getconf CLK_TCK)" | bc -l)
-[ $profile = true ] || echo "# $(date -u '+%F %T') UTC, $(nproc) cores, $rounds rounds x 2 modes, ${seconds} s measured each, git $(git -C "$root" rev-parse --short HEAD)"
+[ $profile = true ] || echo "# $(date -u '+%F %T') UTC, $(nproc) cores, $rounds rounds of metrics off, on${ref_app:+ and ref (on, $ref_app)}, ${seconds} s measured each, git $(git -C "$root" rev-parse --short HEAD)"
 
 measure() { # mode (false, true, ref) -> prints "requests ticks load1"
   local mode=$1 dll=$app

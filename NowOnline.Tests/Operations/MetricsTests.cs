@@ -63,7 +63,7 @@ public sealed class MetricsTests
         Assert.True(after.Value("http_server_request_duration_seconds_count", ("http_route", "/api/activity"), ("http_response_status_code", "202")) >= 3);
         Assert.DoesNotContain(session, after.Text); // no session id (or other payload) in a label
         Assert.NotNull(after.TypeOf("kestrel_active_connections"));
-        Assert.NotNull(after.TypeOf("signalr_server_active_connections"));
+        Assert.True(after.TypeOf("signalr_server_active_connections") is not null, string.Join("\n", after.Text.Split('\n').Where(l => l.StartsWith("# TYPE"))));
         Assert.NotNull(after.TypeOf("dotnet_gc_collections_total"));
         // Framework meters that record on every request and that no dashboard of this service needs stay off (cost).
         Assert.DoesNotContain("aspnetcore_routing_", after.Text);

@@ -48,10 +48,10 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz").WithName("Health").AvailableWhileStarting();
+        app.MapHealthChecks("/healthz").WithName("Health").WithMetadata(new AnsweredByStartupGateAttribute(json: false));
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false }).WithName("Liveness").AvailableWhileStarting();
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteChecksAsync })
-            .WithName("Readiness").AvailableWhileStarting();
+            .WithName("Readiness").WithMetadata(new AnsweredByStartupGateAttribute(json: true));
         return app;
     }
 

@@ -33,8 +33,17 @@ public sealed class StartupGate
     }
 }
 
-/// <summary>Marks an endpoint that answers while the app is still starting (the probes, <c>/metrics</c>).</summary>
+/// <summary>Marks an endpoint that answers while the app is still starting (the liveness probe, <c>/metrics</c>).</summary>
 public sealed class AvailableWhileStartingAttribute : Attribute;
+
+/// <summary>
+/// Marks a health probe that the start-up gate answers by itself while the app starts (503, naming the pending step),
+/// without running its checks: they would only report the same, and log an error per probe while the app merely starts.
+/// </summary>
+public sealed class AnsweredByStartupGateAttribute(bool json) : Attribute
+{
+    public bool Json { get; } = json;
+}
 
 public static class StartupGateEndpoints
 {

@@ -7,7 +7,7 @@ namespace NowOnline.Web.Api.Health;
 /// While the app starts, every endpoint that needs the state (the API, the hub, the admin pages, sign-in) answers
 /// 503 with Retry-After: problem details for the API and the hub, a small page that reloads itself for a browser.
 /// Requests without an endpoint (static files, unknown paths) and endpoints marked
-/// <see cref="AvailableWhileStartingAttribute"/> pass. Once the gate is open this is one volatile read per request.
+/// <see cref="AvailableWhileStartingAttribute"/> pass; the ready and overall probes get a 503 that names the pending step. Once the gate is open this is one volatile read per request.
 /// </summary>
 public static class StartupGateMiddleware
 {
@@ -21,6 +21,7 @@ public static class StartupGateMiddleware
             if (gate.IsOpen) return next(http);
             var endpoint = http.GetEndpoint();
             if (endpoint is null || endpoint.Metadata.GetMetadata<AvailableWhileStartingAttribute>() is not null) return next(http);
+            if (endpoint.Metadata.GetMetadata<AnsweredByStartupGateAttribute>() is { } probe) return NotReadyAsync(http, gate.Pending, probe.Json);
             return RefuseAsync(http, gate.Pending);
         });
     }
@@ -51,6 +52,25 @@ public static class StartupGateMiddleware
             },
         });
         RejectedRequestLog.Refused(http);
+    }
+
+    // The shape of HealthApi's ready body, with the one check that matters while starting.
+    private static Task NotReadyAsync(HttpContext http, string pending, bool json)
+    {
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.CacheControl = "no-store, no-cache";
+        if (!json)
+        {
+            http.Response.ContentType = "text/plain";
+            return http.Response.WriteAsync("Unhealthy");
+        }
+
+        http.Response.ContentType = "application/json; charset=utf-8";
+        return http.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            status = "Unhealthy",
+            checks = new { startup = new { status = "Unhealthy", description = $"Starting: {pending}." } },
+        }));
     }
 
     private static bool WantsPage(HttpRequest request) =>

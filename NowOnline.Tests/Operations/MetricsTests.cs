@@ -45,11 +45,10 @@ public sealed class MetricsTests
             // Request durations are recorded after each response is sent, and the gauge is read at scrape time:
             // wait until every series this test moved has been recorded, then check each one below.
             return after.Value("nowonline_events_rejected_total", ("status_code", "401")) >= 1 && after.Value("nowonline_hub_connections") >= 1
-                && after.TypeOf("signalr_server_active_connections") is not null
                 && after.Value("nowonline_events_rejected_total", ("status_code", "400")) >= 1
                 && after.Value("nowonline_online_sessions", ("type", "customer")) >= 1
                 && after.Value("http_server_request_duration_seconds_count", ("http_route", "/api/activity"), ("http_response_status_code", "202")) >= 3;
-        }, "the scrape shows the refused requests, the hub connection (ours and SignalR's), the online customer and the accepted requests");
+        }, "the scrape shows the refused requests, the hub connection, the online customer and the accepted requests");
 
         Assert.Equal("counter", after.TypeOf("nowonline_events_accepted_total"));
         Assert.True(after.Value("nowonline_events_accepted_total") - before.Value("nowonline_events_accepted_total") >= 1);
@@ -64,7 +63,8 @@ public sealed class MetricsTests
         Assert.True(after.Value("http_server_request_duration_seconds_count", ("http_route", "/api/activity"), ("http_response_status_code", "202")) >= 3);
         Assert.DoesNotContain(session, after.Text); // no session id (or other payload) in a label
         Assert.NotNull(after.TypeOf("kestrel_active_connections"));
-        Assert.NotNull(after.TypeOf("signalr_server_active_connections"));
+        // SignalR's own connection series is not asserted: the apps of the whole test run share one process, and
+        // which app's instrument of that name the exporter reports depends on the order they started in.
         Assert.NotNull(after.TypeOf("dotnet_gc_collections_total"));
         // Framework meters that record on every request and that no dashboard of this service needs stay off (cost).
         Assert.DoesNotContain("aspnetcore_routing_", after.Text);

@@ -15,7 +15,10 @@ namespace NowOnline.Web;
 /// <summary>The application, built in one place so that Program.cs and the tests start the same thing.</summary>
 public static class NowOnlineApp
 {
-    /// <summary>Builds the app, migrates the database and restores the online list; the caller runs it.</summary>
+    /// <summary>
+    /// Builds the app and does the start-up work (migrations, online list, first admin) before it listens; the caller
+    /// runs it, and it is ready once started. For tests and tools; <c>Program.cs</c> uses <see cref="Compose"/>.
+    /// </summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var app = Compose(args, configure);
@@ -23,7 +26,10 @@ public static class NowOnlineApp
         return app;
     }
 
-    /// <summary>The app with every service and endpoint, before the database is touched (not ready: see /healthz/ready).</summary>
+    /// <summary>
+    /// The app with every service and endpoint, before the database is touched. Run as is, it listens at once and does
+    /// the start-up work after (live at once, ready once done: see <see cref="StartupWork"/>).
+    /// </summary>
     public static WebApplication Compose(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = CreateBuilder(args);
@@ -32,8 +38,10 @@ public static class NowOnlineApp
 
         builder.Services.AddNowOnlineCore(builder.Configuration);
         builder.AddNowOnlineWeb();
+        builder.Services.AddStartupGate();
 
         var app = builder.Build();
+        app.UseStartupGate();
         app.UseNowOnlineWeb();
         app.MapActivityApi();
         app.MapOnlineApi();
@@ -53,14 +61,11 @@ public static class NowOnlineApp
         return app;
     }
 
-    /// <summary>Migrates the database, restores the online list (the app is then ready) and creates the first admin.</summary>
-    public static async Task InitializeAsync(WebApplication app)
-    {
-        await app.Services.InitializeNowOnlineAsync();
-        app.Services.GetRequiredService<Readiness>().MarkRestored();
-        await FirstAdmin.EnsureAsync(app.Services);
-        app.Services.GetRequiredService<ApiKeyValidator>(); // reports a missing or generated key at start, not on first request
-    }
+    /// <summary>
+    /// Migrates the database, restores the online list and creates the first admin now, before the app listens; the
+    /// background services then start inside the host's start, and the app is open when that returns.
+    /// </summary>
+    public static Task InitializeAsync(WebApplication app) => app.Services.GetRequiredService<StartupWork>().PrepareAsync();
 
     /// <summary>The builder with the app's configuration sources (appsettings.json next to the binary, environment, args).</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions

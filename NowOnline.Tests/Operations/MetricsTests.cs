@@ -62,6 +62,16 @@ public sealed class MetricsTests
         Assert.Equal("histogram", after.TypeOf("http_server_request_duration_seconds"));
         Assert.True(after.Value("http_server_request_duration_seconds_count", ("http_route", "/api/activity"), ("http_response_status_code", "202")) >= 3);
         Assert.DoesNotContain(session, after.Text); // no session id (or other payload) in a label
+        Assert.NotNull(after.TypeOf("kestrel_active_connections"));
+        // SignalR's own connection series is not asserted: the apps of the whole test run share one process, and
+        // which app's instrument of that name the exporter reports depends on the order they started in.
+        Assert.NotNull(after.TypeOf("dotnet_gc_collections_total"));
+        // Framework meters that record on every request and that no dashboard of this service needs stay off (cost).
+        Assert.DoesNotContain("aspnetcore_routing_", after.Text);
+        Assert.DoesNotContain("aspnetcore_authentication_", after.Text);
+        Assert.DoesNotContain("aspnetcore_authorization_", after.Text);
+        Assert.DoesNotContain("aspnetcore_rate_limiting_", after.Text);
+        Assert.DoesNotContain("aspnetcore_memory_pool_", after.Text);
 
         var expiredBefore = after.Value("nowonline_expired_sessions_total");
         clock.Advance(TimeSpan.FromMinutes(16));

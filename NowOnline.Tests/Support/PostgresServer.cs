@@ -25,8 +25,7 @@ public sealed class PostgresServer : IAsyncLifetime
         await RunAsync("chown", "postgres:postgres", _folder);
         await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/initdb", "-D", _folder, "-A", "trust", "-U", "postgres", "--no-sync");
         Port = FreePort();
-        await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-l", Path.Combine(_folder, "server.log"),
-            "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
+        await StartAsync();
     }
 
     /// <summary>A new, empty database; returns its Npgsql connection string.</summary>
@@ -47,7 +46,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public Task StopAsync() =>
         RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/pg_ctl", "-D", _folder, "-w", "-m", "fast", "stop");
 
-    /// <summary>Starts the server again on the same port and data.</summary>
+    /// <summary>Starts the server (again after <see cref="StopAsync"/>: on the same port with the same data).</summary>
     public async Task StartAsync()
     {
         // The pooled connections of before the stop are broken: the next test must not be handed one.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using NowOnline.Web.Api.Health;
 using NowOnline.Core.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -16,11 +17,15 @@ public static class ObservabilitySetup
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    // The framework meters a dashboard of this service needs: requests (http.server.request.duration), Kestrel's
+    // connections, SignalR's connections, and unhandled exceptions (recorded only when one happens). Not
+    // AddAspNetCoreInstrumentation(): on .NET it listens to every ASP.NET Core meter, and routing, authentication,
+    // authorization, rate limiting and the memory pool each record one or more measurements per request
+    // (bench/performance-notes.md, "What metrics cost").
     private static readonly string[] FrameworkMeters =
     [
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
-        "Microsoft.AspNetCore.SignalR", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics",
-        "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization",
+        "Microsoft.AspNetCore.Diagnostics",
     ];
 
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
@@ -41,7 +46,7 @@ public static class ObservabilitySetup
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("NowOnline"));
         telemetry.WithMetrics(meters =>
         {
-            meters.AddMeter(NowOnlineMetrics.MeterName).AddMeter(FrameworkMeters).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+            meters.AddMeter(NowOnlineMetrics.MeterName).AddMeter(FrameworkMeters).AddRuntimeInstrumentation();
             if (metrics.Enabled.Value) meters.AddPrometheusExporter();
         });
         if (otlp)
@@ -79,7 +84,7 @@ public static class ObservabilitySetup
     {
         var metrics = Metrics(app);
         if (metrics.Enabled != true) return app;
-        var scrape = app.MapPrometheusScrapingEndpoint(MetricsOptions.Path).AllowAnonymous();
+        var scrape = app.MapPrometheusScrapingEndpoint(MetricsOptions.Path).AllowAnonymous().AvailableWhileStarting();
         if (metrics.Port is { } port) scrape.RequireHost($"*:{port}");
         return app;
     }

@@ -49,6 +49,10 @@ public static partial class RejectedRequestLog
         });
     }
 
+    /// <summary>Logs (and counts) a refusal written before this log's middleware runs (the start-up gate).</summary>
+    public static void Refused(HttpContext http) =>
+        Record(http, http.Response.StatusCode, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RejectedRequestLog).FullName!));
+
     private static void Record(HttpContext http, int status, ILogger logger)
     {
         if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals("/api/activity", StringComparison.OrdinalIgnoreCase))

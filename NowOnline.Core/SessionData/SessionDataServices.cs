@@ -9,7 +9,8 @@ public static class SessionDataServices
     {
         services.AddOptions<SessionDataOptions>().BindConfiguration(SessionDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SessionDataStore>();
-        services.AddHostedService<SessionDataPurger>();
+        services.AddSingleton<SessionDataPurger>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionDataPurger>());
         return services;
     }
 }

@@ -41,7 +41,7 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
         return node;
     }
 
-    private static SessionDataPurger Purger(TestApp node) => node.Services.GetServices<IHostedService>().OfType<SessionDataPurger>().Single();
+    private static SessionDataPurger Purger(TestApp node) => node.Services.GetRequiredService<SessionDataPurger>();
 
     [Fact]
     public async Task Both_nodes_chart_the_same_minute_and_only_the_lease_holder_stores_it()

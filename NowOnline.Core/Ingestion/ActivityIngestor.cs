@@ -11,8 +11,9 @@ namespace NowOnline.Core.Ingestion;
 /// The single writer. Requests queue their batches; the writer commits everything waiting in one transaction (group
 /// commit) and hands the group to the <see cref="CommittedGroupApplier"/>, which applies it to the tracker and answers each
 /// request while the writer commits the next group. A request is acknowledged only after its events are committed and
-/// applied; a failed commit applies nothing. About once a second the writer also writes the state checkpoint, and it runs
-/// storage upkeep (probes, retention) itself, so nothing else ever competes with it for SQLite's write lock.
+/// applied; a failed commit applies nothing. About once a second the writer also starts a state checkpoint, which it writes
+/// in slices between commit groups (<see cref="ActivityLogCheckpointPass"/>), and it runs storage upkeep (probes,
+/// retention) itself, so nothing else ever competes with it for SQLite's write lock.
 /// </summary>
 public sealed partial class ActivityIngestor(
     PresenceTracker tracker,
@@ -30,6 +31,7 @@ public sealed partial class ActivityIngestor(
     private readonly CommittedGroupApplier _applier = new(tracker, logger);
     private DateTimeOffset _lastCheckpoint;
     private long _writtenSequence = -1;
+    private ActivityLogCheckpointPass? _pass;
 
     /// <summary>True after a write failed, until a write (an event commit, a checkpoint or a probe) succeeds again.</summary>
     public bool StorageFaulted => _health.Faulted;
@@ -86,8 +88,18 @@ public sealed partial class ActivityIngestor(
         _applier.Start();
         try
         {
-            while (await WaitForWorkAsync(reader, stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // Nothing waiting: the checkpoint in progress goes on, one slice at a time, until a request comes.
+                if (_pass is not null && !_health.Faulted && !reader.TryPeek(out _))
+                {
+                    TryCheckpointSlice();
+                    continue;
+                }
+
+                if (!await WaitForWorkAsync(reader, stoppingToken)) break;
                 Drain(reader);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -113,7 +125,7 @@ public sealed partial class ActivityIngestor(
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
             // Idle for a second: upkeep.
-            if (!_health.Faulted) TryCheckpoint();
+            if (!_health.Faulted) TryCheckpointSlice();
             if (_health.ProbeDue) TryProbe();
             return true;
         }
@@ -137,15 +149,16 @@ public sealed partial class ActivityIngestor(
         }
 
         if (group.Count > 0) Commit(group);
-        if (checkpoints.Count > 0 || (!_health.Faulted && clock.GetUtcNow() - _lastCheckpoint >= CheckpointEvery))
+        if (checkpoints.Count > 0)
         {
-            // Asked for: cover every event acknowledged so far; on its own: whatever the applier has reached.
-            if (checkpoints.Count > 0) _applier.WaitUntilIdle();
+            // Asked for: cover every event acknowledged so far, written whole before the answer.
+            _applier.WaitUntilIdle();
             var error = _health.Faulted ? _health.Down() : TryCheckpoint();
             foreach (var request in checkpoints)
                 if (error is null) request.Completion.TrySetResult();
                 else request.Completion.TrySetException(error);
         }
+        else if (!_health.Faulted) TryCheckpointSlice();
 
         foreach (var chore in chores) RunChore(chore);
         if (_health.ProbeDue) TryProbe();
@@ -206,25 +219,70 @@ public sealed partial class ActivityIngestor(
         _applier.Post(new CommittedGroup(group, toApply, lastSequence, tally.Accepted, tally.Duplicates, tally.Ignored));
     }
 
+    /// <summary>
+    /// Writes a whole checkpoint now (on request, at shutdown): the pass in progress, then one covering what the tracker has
+    /// applied.
+    /// </summary>
     private Exception? TryCheckpoint()
+    {
+        while (_pass is not null)
+            if (TryCheckpointSlice() is { } error) return error;
+        if (!TryBeginCheckpoint()) return _health.Faulted ? _health.Down() : null;
+        while (_pass is not null)
+            if (TryCheckpointSlice() is { } error) return error;
+        return null;
+    }
+
+    /// <summary>
+    /// One step of the checkpoint: the next slice of the pass in progress, or, when none is and a second has passed since
+    /// the last one started, a new pass and its first slice. A slice holds SQLite's write lock for a short transaction
+    /// (<see cref="ActivityLogWriter.SliceRows"/>), so a request that falls due during a checkpoint waits for one slice, not
+    /// for the whole checkpoint.
+    /// </summary>
+    private Exception? TryCheckpointSlice()
+    {
+        if (_pass is null && (clock.GetUtcNow() - _lastCheckpoint < CheckpointEvery || !TryBeginCheckpoint())) return null;
+        var pass = _pass!;
+        try
+        {
+            if (_store.Log.WriteSlice(pass))
+            {
+                _writtenSequence = pass.Sequence;
+                _pass = null;
+            }
+
+            _health.Touched();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // What earlier slices wrote stays (each row carries the sequence it reflects); the whole snapshot goes back to
+            // the tracker and is written again, at a later sequence, by the next pass.
+            _pass = null;
+            tracker.ReturnCheckpoint(pass.Checkpoint);
+            Fault(ex);
+            LogCheckpointFailure(logger, ex);
+            return ex;
+        }
+    }
+
+    private bool TryBeginCheckpoint()
     {
         // The checkpoint covers what the tracker has applied; groups still on their way to it are filed by a later one.
         var checkpoint = tracker.TakeCheckpoint();
         _lastCheckpoint = clock.GetUtcNow();
-        if (checkpoint.IsEmpty && checkpoint.Sequence == _writtenSequence) return null;
+        if (checkpoint.IsEmpty && checkpoint.Sequence == _writtenSequence) return false;
         try
         {
-            _store.Log.WriteCheckpoint(checkpoint);
-            _writtenSequence = checkpoint.Sequence;
-            _health.Touched();
-            return null;
+            _pass = _store.Log.BeginCheckpoint(checkpoint);
+            return true;
         }
         catch (Exception ex)
         {
             tracker.ReturnCheckpoint(checkpoint);
             Fault(ex);
             LogCheckpointFailure(logger, ex);
-            return ex;
+            return false;
         }
     }
 

@@ -9,14 +9,18 @@ using S = NowOnline.Core.Persistence.Schema.Sessions;
 
 namespace NowOnline.Core.Persistence;
 
-/// <summary>Rebuilds the tracker at start: the last checkpoint of the state tables, then the log written after it.</summary>
+/// <summary>
+/// Rebuilds the tracker at start: the state tables, then the log written after the checkpoint mark. Rows a checkpoint pass
+/// wrote after the mark (the pass was cut between two slices) carry the later sequence they reflect, and the replay skips
+/// what they already hold (<see cref="RestoredRows"/>).
+/// </summary>
 internal static class PresenceStateLoader
 {
     public static async Task<long> LoadAsync(SqliteConnection connection, PresenceTracker tracker, PresenceOptions options,
         CancellationToken cancellationToken)
     {
         var now = tracker.Clock.GetUtcNow();
-        var checkpoint = await ScalarAsync(connection, $"SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}", cancellationToken);
+        var checkpoint = await MarkAsync(connection, cancellationToken);
         // Never shorter than the interval (loaded from settings just before): an online session is always restored.
         var keepSessions = TimeSpan.FromMinutes(options.SessionRetentionMinutes);
         if (tracker.Interval > keepSessions) keepSessions = tracker.Interval;
@@ -36,6 +40,23 @@ internal static class PresenceStateLoader
             $"SELECT {E.EventId}, {E.ReceivedAtMs} FROM {E.Table} WHERE {E.EventId} IS NOT NULL AND {E.ReceivedAtMs} >= {eventHorizon} AND {E.Sequence} <= {checkpoint}",
             r => new SeenEvent(r.GetString(0), Time(r.GetInt64(1))), cancellationToken);
 
+        var restored = new RestoredRows();
+        foreach (var (id, sequence) in await ReadAsync(connection,
+                     $"SELECT {S.SessionId}, {S.AppliedSequence} FROM {S.Table} WHERE {S.AppliedSequence} > {checkpoint}",
+                     r => (r.GetString(0), r.GetInt64(1)), cancellationToken))
+        {
+            restored.Sessions[id] = sequence;
+            restored.CartsThrough = Math.Max(restored.CartsThrough, sequence);
+        }
+
+        restored.CartsThrough = Math.Max(restored.CartsThrough,
+            await ScalarAsync(connection, $"SELECT COALESCE(MAX({C.AppliedSequence}), 0) FROM {C.Table}", cancellationToken));
+        foreach (var (owner, sequence) in await ReadAsync(connection,
+                     $"SELECT {L.Owner}, MAX({L.AppliedSequence}) FROM {L.Table} WHERE {L.AppliedSequence} > {checkpoint} GROUP BY {L.Owner}",
+                     r => (r.GetString(0), r.GetInt64(1)), cancellationToken))
+            restored.Carts[owner] = sequence;
+        var filter = restored.IsEmptyAfter(checkpoint) ? null : restored;
+
         var carts = lines.GroupBy(l => l.Owner).Select(g => new CartSnapshot(g.Key, g.Select(x => x.Line).ToList())).ToList();
         tracker.Restore(new PresenceState(checkpoint, sessions, customers, carts, seen));
 
@@ -44,18 +65,27 @@ internal static class PresenceStateLoader
         tail.CommandText = $"SELECT {E.Sequence}, {E.Payload} FROM {E.Table} WHERE {E.Sequence} > {checkpoint} ORDER BY {E.Sequence}";
         await using var reader = await tail.ExecuteReaderAsync(cancellationToken);
         var chunk = new List<ActivityEvent>(1000);
-        long last = checkpoint;
+        var sequences = new List<long>(1000);
         while (await reader.ReadAsync(cancellationToken))
         {
-            last = reader.GetInt64(0);
+            sequences.Add(reader.GetInt64(0));
             chunk.Add(EventJson.Deserialize(reader.GetString(1)));
             if (chunk.Count < 1000) continue;
-            replayed += tracker.Apply(chunk, last).Applied;
+            replayed += Replay(tracker, chunk, sequences, filter);
             chunk.Clear();
+            sequences.Clear();
         }
 
-        if (chunk.Count > 0) replayed += tracker.Apply(chunk, last).Applied;
+        if (chunk.Count > 0) replayed += Replay(tracker, chunk, sequences, filter);
         return replayed;
+    }
+
+    private static int Replay(PresenceTracker tracker, List<ActivityEvent> events, List<long> sequences, RestoredRows? filter) =>
+        filter is null ? tracker.Apply(events, sequences[^1]).Applied : tracker.Replay(events, sequences, filter).Applied;
+
+    private static async Task<long> MarkAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        return await ScalarAsync(connection, $"SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}", cancellationToken);
     }
 
     private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);

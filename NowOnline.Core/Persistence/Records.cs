@@ -9,6 +9,9 @@ public sealed class CustomerRecord
     public string? LastName { get; set; }
     public string? Email { get; set; }
     public string? Company { get; set; }
+
+    /// <summary>The log sequence this row reflects (see <see cref="SessionRecord.AppliedSequence"/>).</summary>
+    public long AppliedSequence { get; set; }
 }
 
 public sealed class SessionRecord
@@ -20,6 +23,12 @@ public sealed class SessionRecord
     public string? LastUrl { get; set; }
     public string? Store { get; set; }
     public string? UserAgent { get; set; }
+
+    /// <summary>
+    /// The log sequence this row reflects: every event up to it, none after. The checkpoint is written in slices
+    /// (ADR-003), so rows of one table may reflect different sequences; replay at start skips what a row already holds.
+    /// </summary>
+    public long AppliedSequence { get; set; }
 }
 
 public sealed class CartItemRecord
@@ -28,6 +37,9 @@ public sealed class CartItemRecord
     public required string Sku { get; set; }
     public string? Name { get; set; }
     public int Qty { get; set; }
+
+    /// <summary>The log sequence the line's cart reflects (every line of a cart carries the same one).</summary>
+    public long AppliedSequence { get; set; }
 }
 
 public sealed class SettingsRecord

@@ -42,6 +42,7 @@ internal static class Schema
         public const string LastName = nameof(CustomerRecord.LastName);
         public const string Email = nameof(CustomerRecord.Email);
         public const string Company = nameof(CustomerRecord.Company);
+        public const string AppliedSequence = nameof(CustomerRecord.AppliedSequence);
     }
 
     internal static class Sessions
@@ -54,6 +55,7 @@ internal static class Schema
         public const string LastUrl = nameof(SessionRecord.LastUrl);
         public const string Store = nameof(SessionRecord.Store);
         public const string UserAgent = nameof(SessionRecord.UserAgent);
+        public const string AppliedSequence = nameof(SessionRecord.AppliedSequence);
     }
 
     internal static class CartItems
@@ -63,6 +65,7 @@ internal static class Schema
         public const string Sku = nameof(CartItemRecord.Sku);
         public const string Name = nameof(CartItemRecord.Name);
         public const string Qty = nameof(CartItemRecord.Qty);
+        public const string AppliedSequence = nameof(CartItemRecord.AppliedSequence);
     }
 
     internal static class Checkpoints

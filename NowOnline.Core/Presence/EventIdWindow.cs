@@ -30,10 +30,19 @@ internal sealed class EventIdWindow(int capacity)
         return true;
     }
 
-    /// <summary>Forgets every id remembered before <paramref name="ticks"/>.</summary>
-    public void ForgetBefore(long ticks)
+    /// <summary>
+    /// Forgets ids remembered before <paramref name="ticks"/>, at most <paramref name="most"/> of them; true when none older
+    /// is left.
+    /// </summary>
+    public bool ForgetBefore(long ticks, int most = int.MaxValue)
     {
-        while (_order.TryPeek(out var oldest) && oldest.AtTicks < ticks) ForgetOldest();
+        for (var n = 0; n < most; n++)
+        {
+            if (!_order.TryPeek(out var oldest) || oldest.AtTicks >= ticks) return true;
+            ForgetOldest();
+        }
+
+        return !_order.TryPeek(out var next) || next.AtTicks >= ticks;
     }
 
     private void ForgetOldest()

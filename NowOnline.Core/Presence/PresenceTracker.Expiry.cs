@@ -78,24 +78,48 @@ public sealed partial class PresenceTracker
         }
     }
 
-    /// <summary>Forgets sessions that have been offline longer than <paramref name="keepFor"/> and old event ids.</summary>
+    /// <summary>
+    /// Forgets sessions that have been offline longer than <paramref name="keepFor"/> and old event ids. Like expiry, in
+    /// slices of <see cref="ExpirySlice"/> under one hold of the lock each: a day of stale sessions, or a window of ids that
+    /// all age out together, is not one pause for ingestion (issue 14: no request may wait 100 ms behind bulk upkeep). Not
+    /// measured on its own: it follows the mass-expiry figure of the performance notes, where one hold for 100,000 sessions
+    /// took 129 ms and slices of 1,000 kept ingestion's p99 within 1.4x.
+    /// </summary>
     public int ForgetStale(TimeSpan keepFor)
     {
         var now = _clock.GetUtcNow();
-        lock (_gate)
+        var before = now - keepFor;
+        List<SessionState> stale;
+        // One pass to find them: reading a field per session, no change.
+        lock (_gate) stale = _sessions.Values.Where(s => !s.Online && s.LastActivity < before).ToList();
+
+        var forgotten = 0;
+        for (var from = 0; from < stale.Count; from += ExpirySlice)
         {
-            var stale = _sessions.Values.Where(s => !s.Online && s.LastActivity < now - keepFor).ToList();
-            foreach (var session in stale)
-            {
-                _sessions.Remove(session.SessionId);
-                session.Forgotten = true;
-                // The database's retention deletes a forgotten visitor's cart too; memory matches it.
-                RemoveCart(VisitorCartKey(session.SessionId));
-            }
+            lock (_gate)
+                foreach (var session in stale.Skip(from).Take(ExpirySlice))
+                {
+                    // Came back (or was replaced) since the pass that found it: kept.
+                    if (session.Online || session.LastActivity >= before) continue;
+                    if (!_sessions.TryGetValue(session.SessionId, out var current) || !ReferenceEquals(current, session)) continue;
+                    _sessions.Remove(session.SessionId);
+                    session.Forgotten = true;
+                    // The database's retention deletes a forgotten visitor's cart too; memory matches it.
+                    RemoveCart(VisitorCartKey(session.SessionId));
+                    forgotten++;
+                }
 
-            _eventIds.ForgetBefore((now - _eventIdRetention).UtcTicks);
-
-            return stale.Count;
+            Thread.Yield();
         }
+
+        var idsBefore = (now - _eventIdRetention).UtcTicks;
+        while (true)
+        {
+            lock (_gate)
+                if (_eventIds.ForgetBefore(idsBefore, ExpirySlice)) break;
+            Thread.Yield();
+        }
+
+        return forgotten;
     }
 }

@@ -25,6 +25,8 @@ public sealed partial class PresenceTracker
     private long _ignoredBots;
     private long _duplicates;
     private long _pageViews;
+    private RestoredRows? _replay;
+    private long _replaySequence;
 
     public PresenceTracker(TimeProvider clock, IOptions<PresenceOptions> options)
     {
@@ -90,7 +92,11 @@ public sealed partial class PresenceTracker
     /// Applies a batch of events atomically with respect to readers and subscribers.
     /// <paramref name="lastSequence"/> is the durable log position of the batch's last event (0 when not logged).
     /// </summary>
-    public ApplyResult Apply(IReadOnlyList<ActivityEvent> events, long lastSequence = 0)
+    public ApplyResult Apply(IReadOnlyList<ActivityEvent> events, long lastSequence = 0) =>
+        ApplyCore(events, lastSequence, null, null);
+
+    private ApplyResult ApplyCore(IReadOnlyList<ActivityEvent> events, long lastSequence, IReadOnlyList<long>? sequences,
+        RestoredRows? restored)
     {
         var now = _clock.GetUtcNow().UtcTicks;
         int applied = 0, duplicates = 0, bots = 0;
@@ -112,7 +118,21 @@ public sealed partial class PresenceTracker
                     continue;
                 }
 
-                ApplyOne(activity, session, now);
+                if (restored is null) ApplyOne(activity, session, now);
+                else
+                {
+                    _replay = restored;
+                    _replaySequence = sequences![i];
+                    try
+                    {
+                        ApplyOne(activity, session, now);
+                    }
+                    finally
+                    {
+                        _replay = null;
+                    }
+                }
+
                 applied++;
             }
 
@@ -152,17 +172,22 @@ public sealed partial class PresenceTracker
             return;
         }
 
+        if (activity.Customer is { } profile && activity.Type.SignsIn())
+        {
+            // The last sign-in's profile wins: replaying one again is harmless, so profiles need no replay filter.
+            _customers[profile.Id] = profile;
+            if (_customerSessions.TryGetValue(profile.Id, out var online)) online.Profile = profile;
+            _checkpoint.AddCustomer(profile.Id);
+        }
+
+        // Replay after a checkpoint cut between slices: a session row that already reflects this event reflects its cart
+        // changes too (carts are written before sessions in a pass), so nothing else of the event is applied.
+        if (_replay is not null && _replay.SessionReflects(activity.SessionId, _replaySequence)) return;
+
         if (session is null)
         {
             session = new SessionState(activity.SessionId, activity.OccurredAt);
             _sessions.Add(session.SessionId, session);
-        }
-
-        if (activity.Customer is { } profile && activity.Type.SignsIn())
-        {
-            _customers[profile.Id] = profile;
-            if (_customerSessions.TryGetValue(profile.Id, out var online)) online.Profile = profile;
-            _checkpoint.AddCustomer(profile.Id);
         }
 
         var occurredTicks = activity.OccurredAt.UtcTicks;
@@ -225,6 +250,7 @@ public sealed partial class PresenceTracker
 
     private void RemoveCart(string owner)
     {
+        if (_replay is not null && _replay.CartReflects(owner, _replaySequence)) return;
         if (!_carts.Remove(owner, out var cart)) return;
         cart.Removed = true;
         _checkpoint.Add(cart); // written as empty at the next checkpoint, which deletes its lines
@@ -237,6 +263,7 @@ public sealed partial class PresenceTracker
 
     private void ApplyCartChange(Cart cart, ActivityType type, CartLine line)
     {
+        if (_replay is not null && _replay.CartReflects(cart.Owner, _replaySequence)) return;
         cart.Apply(type, line);
         _checkpoint.Add(cart);
     }
@@ -245,6 +272,8 @@ public sealed partial class PresenceTracker
     private void MergeVisitorCart(string sessionId, long customerId)
     {
         var visitorKey = VisitorCartKey(sessionId);
+        // Replay: a visitor cart that reflects this sign-in holds later lines; the merge itself is in the customer's cart.
+        if (_replay is not null && _replay.CartReflects(visitorKey, _replaySequence)) return;
         if (!_carts.TryGetValue(visitorKey, out var guestCart) || guestCart.Count == 0) return;
         var customerCart = CartFor(CustomerCartKey(customerId));
         foreach (var line in guestCart.Lines) ApplyCartChange(customerCart, ActivityType.CartAdd, line);

@@ -83,7 +83,8 @@ public sealed class SchemaFromEfToolsTests
         var after = await RowsAsync(path);
         Assert.NotEmpty(before);
         foreach (var (table, rows) in before.Where(t => t.Key is not ("__EFMigrationsHistory" or "AdminUsers" or "sqlite_sequence")))
-            Assert.All(rows, row => Assert.Contains(row, after[table]));
+            // A later migration may add columns (they come last): the old columns keep their values.
+            Assert.All(rows, row => Assert.Contains(after[table], a => a == row || a.StartsWith(row + "|", StringComparison.Ordinal)));
         // The admin signed in once more: the counter of failed sign-ins was reset by it, nothing else changed.
         Assert.Equal(before["AdminUsers"].Single().Replace("|2|", "|0|", StringComparison.Ordinal), after["AdminUsers"].Single());
         Assert.Equal(LegacyHistory.Migrations.Select(m => m.Id).Concat(GeneratedMigrations()),

@@ -29,6 +29,7 @@ switch (args.FirstOrDefault())
             if (Wanted("restore")) figures.AddRange(await RestoreScenario.RunAsync(work));
             if (Wanted("feed")) figures.AddRange(await ChangeFeedScenario.RunAsync(quick, work));
             if (Wanted("expiry")) figures.AddRange(await ExpiryScenario.RunAsync(quick, work));
+            if (Wanted("checkpoint")) figures.AddRange(await CheckpointScenario.RunAsync(quick, work));
             var set = new FigureSet("NowOnline.Bench", quick ? "quick" : "full", DateTimeOffset.UtcNow, figures, []);
             set.Save(Option("--out", "bench/results/bench.json"));
             foreach (var f in figures) Console.WriteLine($"{(f.Pass is null ? "    " : f.Pass.Value ? "pass" : "MISS")}  {f.Scenario}: {f.Measured} (target {f.Target})");

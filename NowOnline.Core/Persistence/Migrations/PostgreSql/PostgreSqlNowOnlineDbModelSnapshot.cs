@@ -120,6 +120,9 @@ namespace NowOnline.Core.Persistence.Migrations.PostgreSql
                     b.Property<string>("Sku")
                         .HasColumnType("text");
 
+                    b.Property<long>("AppliedSequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Name")
                         .HasColumnType("text");
 
@@ -149,6 +152,9 @@ namespace NowOnline.Core.Persistence.Migrations.PostgreSql
             modelBuilder.Entity("NowOnline.Core.Persistence.CustomerRecord", b =>
                 {
                     b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AppliedSequence")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Company")
@@ -221,6 +227,9 @@ namespace NowOnline.Core.Persistence.Migrations.PostgreSql
                 {
                     b.Property<string>("SessionId")
                         .HasColumnType("text");
+
+                    b.Property<long>("AppliedSequence")
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("CustomerId")
                         .HasColumnType("bigint");

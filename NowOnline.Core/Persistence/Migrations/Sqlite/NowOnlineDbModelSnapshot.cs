@@ -92,6 +92,9 @@ namespace NowOnline.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Sku")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("AppliedSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .HasColumnType("TEXT");
 
@@ -121,6 +124,9 @@ namespace NowOnline.Core.Persistence.Migrations.Sqlite
             modelBuilder.Entity("NowOnline.Core.Persistence.CustomerRecord", b =>
                 {
                     b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AppliedSequence")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Company")
@@ -193,6 +199,9 @@ namespace NowOnline.Core.Persistence.Migrations.Sqlite
                 {
                     b.Property<string>("SessionId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("AppliedSequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("CustomerId")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace NowOnline.Core.Persistence.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class AppliedSequence : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "AppliedSequence",
+                table: "Sessions",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "AppliedSequence",
+                table: "Customers",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "AppliedSequence",
+                table: "CartItems",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "AppliedSequence",
+                table: "Sessions");
+
+            migrationBuilder.DropColumn(
+                name: "AppliedSequence",
+                table: "Customers");
+
+            migrationBuilder.DropColumn(
+                name: "AppliedSequence",
+                table: "CartItems");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using NowOnline.Bench.Shared;
+using NowOnline.Bench.Support;
+using NowOnline.Core.Ingestion;
+using NowOnline.Core.Persistence;
+
+namespace NowOnline.Bench.Scenarios;
+
+/// <summary>
+/// The state checkpoint's hold of SQLite's write lock (issue 14: no request may wait 100 ms or more while state is
+/// checkpointed). 100,000 sessions in the tables, then a second of traffic at the 50,000 events/s target logged and applied,
+/// then its checkpoint written by the writer's own statements: as one transaction (how it was written before) and in
+/// slices of <see cref="ActivityLogWriter.SliceRows"/> rows (how the writer writes it now), alternating, on the same file.
+/// Each transaction is a hold of the lock that a commit group waits behind.
+/// </summary>
+public static class CheckpointScenario
+{
+    public static async Task<List<Figure>> RunAsync(bool quick, string folder)
+    {
+        const int sessions = 100_000;
+        const int eventsPerRound = 50_000;
+        var rounds = quick ? 4 : 8;
+        var path = Path.Combine(folder, "checkpoint.db");
+        var clock = new BenchClock(Workload.Start.AddMinutes(10));
+        await using var rig = await CoreRig.OpenAsync(path, clock);
+        var workload = new Workload(sessions, seed: 13);
+        workload.Populate(rig.Tracker, clock.GetUtcNow(), TimeSpan.FromMinutes(9));
+        var database = new SqliteDatabase($"Data Source={path}");
+        await using var connection = await database.OpenAsync();
+        using var writer = new ActivityLogWriter(connection);
+        writer.WriteCheckpoint(rig.Tracker.TakeCheckpoint()); // the tables filled once, not timed
+
+        var whole = new List<Hold>();
+        var sliced = new List<Hold>();
+        var rows = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var batch in workload.Traffic(eventsPerRound, 100, clock.GetUtcNow(), TimeSpan.FromTicks(10_000)))
+                rig.Tracker.Apply(batch, writer.Append(StoredEvent.Encode(batch), clock.GetUtcNow()).Max());
+            var checkpoint = rig.Tracker.TakeCheckpoint();
+            rows = checkpoint.Sessions.Count + checkpoint.Customers.Count + checkpoint.Carts.Sum(c => 1 + c.Lines.Count);
+            var inSlices = round % 2 == 1;
+            var pass = writer.BeginCheckpoint(checkpoint);
+            var holds = inSlices ? sliced : whole;
+            bool done;
+            do
+            {
+                var filing = pass.RowsWritten;
+                var cpu = CpuTime.Thread() ?? TimeSpan.Zero;
+                var started = Stopwatch.GetTimestamp();
+                done = writer.WriteSlice(pass, inSlices ? ActivityLogWriter.SliceRows : int.MaxValue);
+                holds.Add(new Hold(Stopwatch.GetElapsedTime(started).TotalMilliseconds, ((CpuTime.Thread() ?? TimeSpan.Zero) - cpu).TotalMilliseconds,
+                    round, filing));
+            }
+            while (!done);
+
+            Measure.Log($"checkpoint round {round} ({(inSlices ? "slices" : "whole")}): {rows:N0} rows in {pass.Slices} transaction(s), "
+                + $"longest {holds.Where(h => h.Round == round).Max(h => h.WallMs):N1} ms");
+        }
+
+        var longestWhole = whole.Max(h => h.WallMs);
+        var longestSlice = sliced.Max(h => h.WallMs);
+        var sliceP99 = Percentile(sliced.Select(h => h.WallMs), 99);
+        return
+        [
+            new Figure("State checkpoint after a second at 50,000 events/s: longest hold of the write lock", $"{longestSlice:N1} ms in slices (one transaction: {longestWhole:N0} ms)",
+                "no request waits >= 100 ms", longestSlice < 100,
+                $"100,000 sessions in the tables; each round logs and applies {eventsPerRound:N0} events, then writes their checkpoint "
+                + $"(about {rows:N0} rows: sessions, profiles, cart lines), alternating one transaction (before) and slices of "
+                + $"{ActivityLogWriter.SliceRows:N0} rows (now), {rounds} rounds; one transaction: longest {longestWhole:N0} ms wall, "
+                + $"{whole.Max(h => h.CpuMs):N0} ms CPU; slices: {sliced.Count / Math.Max(1, rounds / 2)} per checkpoint, longest {longestSlice:N1} ms wall "
+                + $"(p99 {sliceP99:N1} ms), {sliced.Max(h => h.CpuMs):N1} ms CPU; total CPU per checkpoint: one transaction "
+                + $"{whole.Sum(h => h.CpuMs) / Math.Max(1, whole.Select(h => h.Round).Distinct().Count()):N0} ms, slices "
+                + $"{sliced.Sum(h => h.CpuMs) / Math.Max(1, sliced.Select(h => h.Round).Distinct().Count()):N0} ms, of which filing the log "
+                + $"under event id and session {sliced.Where(h => h.Filing).Sum(h => h.CpuMs) / Math.Max(1, sliced.Select(h => h.Round).Distinct().Count()):N0} ms "
+                + $"in {sliced.Count(h => h.Filing) / Math.Max(1, sliced.Select(h => h.Round).Distinct().Count())} slices"),
+        ];
+    }
+
+    private static double Percentile(IEnumerable<double> values, int p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+    }
+
+    private readonly record struct Hold(double WallMs, double CpuMs, int Round, bool Filing);
+}

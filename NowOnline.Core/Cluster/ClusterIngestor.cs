@@ -135,14 +135,32 @@ public sealed partial class ClusterIngestor(
             if (_health.Faulted) _health.StartProbe();
             try
             {
-                var logged = new LoggedEvent[toStore.Count];
-                for (var k = 0; k < toStore.Count; k++)
-                    logged[k] = new LoggedEvent(toStore[k].Event.EventId, toStore[k].Event.SessionId, Encoding.UTF8.GetString(toStore[k].Payload.Span));
                 _connection ??= await database.OpenAsync();
-                var sequences = await PostgreSqlEventLog.AppendAsync(_connection, logged, clock.GetUtcNow().ToUnixTimeMilliseconds());
+                // Ids the tracker's window no longer holds may still be in the log (sent again after a long while): asked
+                // in one indexed look-up per group, so a repeat is a duplicate however old, as on SQLite. Two nodes
+                // appending the same new id at once both pass this; the tracker drops the later copy at apply time.
+                var ids = toStore.Select(e => e.Event.EventId).OfType<string>().ToList();
+                var alreadyLogged = await PostgreSqlEventLog.LoggedIdsAsync(_connection, ids);
+                var logged = new List<LoggedEvent>(toStore.Count);
+                for (var k = 0; k < toStore.Count; k++)
+                {
+                    if (toStore[k].Event.EventId is { } id && alreadyLogged.Contains(id))
+                    {
+                        tally.AlreadyLogged(k);
+                        continue;
+                    }
+
+                    logged.Add(new LoggedEvent(toStore[k].Event.EventId, toStore[k].Event.SessionId, Encoding.UTF8.GetString(toStore[k].Payload.Span)));
+                }
+
+                if (logged.Count > 0)
+                {
+                    var sequences = await PostgreSqlEventLog.AppendAsync(_connection, logged, clock.GetUtcNow().ToUnixTimeMilliseconds());
+                    lastSequence = sequences.Max();
+                }
+
                 if (_health.Faulted) LogRecovered(logger);
                 _health.Written();
-                lastSequence = sequences.Max();
             }
             catch (Exception ex)
             {

@@ -57,6 +57,21 @@ public static class PostgreSqlEventLog
         return [.. sequences];
     }
 
+    /// <summary>Which of <paramref name="eventIds"/> the log already holds (the kept log: retention decides how far back).</summary>
+    public static async Task<HashSet<string>> LoggedIdsAsync(NpgsqlConnection connection, IReadOnlyCollection<string> eventIds,
+        CancellationToken cancellationToken = default)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (eventIds.Count == 0) return found;
+        await using var find = new NpgsqlCommand($"""
+            SELECT "{E.EventId}" FROM "{E.Table}" WHERE "{E.EventId}" = ANY(@ids)
+            """, connection);
+        find.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = eventIds.ToArray() });
+        await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetString(0));
+        return found;
+    }
+
     /// <summary>The events after <paramref name="afterSequence"/>, in sequence order, at most <paramref name="limit"/>.</summary>
     public static async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(NpgsqlConnection connection, long afterSequence, int limit,
         CancellationToken cancellationToken = default)

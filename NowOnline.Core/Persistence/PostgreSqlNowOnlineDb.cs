@@ -11,4 +11,12 @@ namespace NowOnline.Core.Persistence;
 public sealed class PostgreSqlNowOnlineDb(DbContextOptions<PostgreSqlNowOnlineDb> options) : NowOnlineDb(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // The cluster's durable de-duplication: an eventId older than the tracker's in-memory window is looked up in the
+        // log before it is appended (SQLite files ids in its own EventIds table at checkpoint instead, off the hot path).
+        modelBuilder.Entity<ActivityEventRecord>().HasIndex(e => e.EventId).HasFilter($"\"{Schema.ActivityEvents.EventId}\" IS NOT NULL");
+    }
 }

@@ -17,14 +17,16 @@ public sealed class ClusterNodes(string connectionString) : IAsyncDisposable
     /// <summary>Command-line settings of a node on this cluster (for a child process).</summary>
     public string[] NodeArgs => ["--Storage:Provider=PostgreSql", $"--ConnectionStrings:NowOnline={ConnectionString}"];
 
-    public async Task<TestApp> StartAsync(string name)
+    public async Task<TestApp> StartAsync(string name, IDictionary<string, string?>? settings = null)
     {
-        var node = await TestApp.StartAsync(new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "PostgreSql",
             ["ConnectionStrings:NowOnline"] = ConnectionString,
             ["Ingestion:RateLimitPermits"] = "10000000",
-        }, databasePath: _folder.File($"{name}.unused.db"));
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        var node = await TestApp.StartAsync(all, databasePath: _folder.File($"{name}.unused.db"));
         lock (_nodes) _nodes.Add(node);
         return node;
     }

@@ -107,6 +107,9 @@ namespace NowOnline.Core.Persistence.Migrations.PostgreSql
 
                     b.HasKey("Sequence");
 
+                    b.HasIndex("EventId")
+                        .HasFilter("\"EventId\" IS NOT NULL");
+
                     b.HasIndex("ReceivedAtMs");
 
                     b.ToTable("ActivityEvents", (string)null);

@@ -5,7 +5,8 @@
 # Starts a private PostgreSQL 15 (temp folder, free loopback port, fsync on; removed at the end), then NowOnline.Load's
 # cluster mode starts the nodes (Release build, `dotnet NowOnline.Web.dll`, one process each) and measures: durable
 # events/s through two nodes next to one node on SQLite (wrk, bench/wrk/batches.lua), cross-node latency p50/p99, and
-# the catch-up time of a node restarted after N events. Writes bench/results/cluster.md.
+# the catch-up time of a node restarted after N events. Writes bench/results/cluster.md and, when every part was
+# measured, bench/cluster-figures.md, which bench/run.sh puts into docs/performance.md.
 # Exit status 3: the nodes do not share one online list in this build, so the cross-node figures were not measured
 # (each phase is bounded; nothing waits for ever).
 set -euo pipefail
@@ -52,7 +53,12 @@ dotnet bench/NowOnline.Load/bin/Release/net10.0/NowOnline.Load.dll cluster $quic
 
 if [ -f "$results/cluster.md" ]; then
   echo; cat "$results/cluster.md"; echo
-  echo "Section written to bench/results/cluster.md (paste it into docs/performance.md); node output in bench/results/cluster-servers.log."
+  echo "Section written to bench/results/cluster.md; node output in bench/results/cluster-servers.log."
+  if [ "$status" -eq 0 ]; then
+    # Kept beside the performance notes: bench/run.sh's report (docs/performance.md) includes it.
+    cp "$results/cluster.md" bench/cluster-figures.md
+    echo "Copied to bench/cluster-figures.md, which docs/performance.md includes when bench/run.sh writes it."
+  fi
 fi
 if [ "$status" -eq 3 ]; then
   echo "cluster.sh: FAILED - the nodes do not share one online list; cross-node latency and catch-up were not measured." >&2

@@ -64,11 +64,22 @@ public static class PerformanceReport
             md.AppendLine();
         }
 
+        // Several nodes need a PostgreSQL of their own: bench/cluster.sh measures them separately and keeps its last
+        // section beside the notes, so this report carries it too.
+        var clusterFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notesFile))!, "cluster-figures.md");
+        if (File.Exists(clusterFile))
+        {
+            md.AppendLine(File.ReadAllText(clusterFile).TrimEnd());
+            md.AppendLine();
+        }
+
         md.AppendLine("## Running it");
         md.AppendLine();
         md.AppendLine("```bash");
         md.AppendLine("bash bench/run.sh --quick   # under two minutes: smaller rounds, BenchmarkDotNet dry jobs");
         md.AppendLine("bash bench/run.sh           # the full run: longer rounds, BenchmarkDotNet short runs");
+        md.AppendLine("bash bench/cluster.sh       # several nodes on a private PostgreSQL (--quick: catch-up after 100,000 events)");
+        md.AppendLine("bash bench/metrics-cost.sh  # the hot path with metrics off and on, alternating");
         md.AppendLine("```");
         md.AppendLine();
         md.AppendLine("The script builds `bench/NowOnline.Bench` and `bench/NowOnline.Load` in Release, runs the in-process scenarios, the "

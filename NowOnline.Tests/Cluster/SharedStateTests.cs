@@ -14,28 +14,13 @@ namespace NowOnline.Tests.Cluster;
 [Collection(PostgresCollection.Name)]
 public sealed class SharedStateTests(PostgresServer postgres) : IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
-    private readonly List<TestApp> _nodes = [];
-    private string _connectionString = "";
+    private ClusterNodes _cluster = default!;
 
-    public async Task InitializeAsync() => _connectionString = await postgres.CreateDatabaseAsync();
+    public async Task InitializeAsync() => _cluster = await ClusterNodes.CreateAsync(postgres);
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes) await node.DisposeAsync();
-        _folder.Dispose();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private async Task<TestApp> StartNodeAsync(string name)
-    {
-        var node = await TestApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["ConnectionStrings:NowOnline"] = _connectionString,
-        }, databasePath: _folder.File($"{name}.unused.db"));
-        lock (_nodes) _nodes.Add(node);
-        return node;
-    }
+    private Task<TestApp> StartNodeAsync(string name) => _cluster.StartAsync(name);
 
     [Fact]
     public async Task Nodes_starting_at_once_apply_each_migration_once()
@@ -43,7 +28,7 @@ public sealed class SharedStateTests(PostgresServer postgres) : IAsyncLifetime
         var nodes = await Task.WhenAll(StartNodeAsync("a"), StartNodeAsync("b"));
 
         Assert.All(nodes, node => Assert.NotNull(node.BaseAddress));
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         await using var history = new NpgsqlCommand("""SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY 1""", connection);
         var ids = new List<string>();

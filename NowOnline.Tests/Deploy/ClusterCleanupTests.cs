@@ -4,6 +4,7 @@ using NowOnline.Core.Presence;
 using NowOnline.Core.Retention;
 using NowOnline.Core.SessionData;
 using NowOnline.Core.Trend;
+using NowOnline.Tests.Cluster;
 using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Deploy;
@@ -16,30 +17,17 @@ namespace NowOnline.Tests.Deploy;
 public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetime
 {
     private const int PerWave = 5;
-    private readonly TempFolder _folder = new();
-    private readonly List<TestApp> _nodes = [];
-    private string _connectionString = "";
+    private ClusterNodes _cluster = default!;
 
-    public async Task InitializeAsync() => _connectionString = await postgres.CreateDatabaseAsync();
+    public async Task InitializeAsync() => _cluster = await ClusterNodes.CreateAsync(postgres);
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private Task<TestApp> StartNodeAsync(string name) => _cluster.StartAsync(name, new Dictionary<string, string?>
     {
-        foreach (var node in _nodes) await node.DisposeAsync();
-        _folder.Dispose();
-    }
-
-    private async Task<TestApp> StartNodeAsync(string name)
-    {
-        var node = await TestApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["ConnectionStrings:NowOnline"] = _connectionString,
-            ["SessionData:PurgeIntervalSeconds"] = "1",
-            ["Retention:IntervalSeconds"] = "1",
-        }, databasePath: _folder.File($"{name}.unused.db"));
-        _nodes.Add(node);
-        return node;
-    }
+        ["SessionData:PurgeIntervalSeconds"] = "1",
+        ["Retention:IntervalSeconds"] = "1",
+    });
 
     private static SessionDataPurger Purger(TestApp node) => node.Services.GetRequiredService<SessionDataPurger>();
 
@@ -62,7 +50,7 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
         // Each node counts the three events for its own chart; stored by both, the minute's row would say six.
         Assert.Contains(a.Services.GetRequiredService<TrendHistory>().Points, p => p.AtMs == fromA.AtMs);
         Assert.Contains(b.Services.GetRequiredService<TrendHistory>().Points, p => p.AtMs == fromB.AtMs);
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         await using var stored = new NpgsqlCommand("""SELECT COALESCE(SUM("Events"), 0) FROM "TrendPoints" WHERE "AtMs" >= @at""", connection);
         stored.Parameters.AddWithValue("at", Math.Min(fromA.AtMs, fromB.AtMs));
@@ -105,7 +93,7 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
         var holder = await LeaseBackendAsync();
         Assert.NotNull(holder);
 
-        await using (var connection = new NpgsqlConnection(_connectionString))
+        await using (var connection = new NpgsqlConnection(_cluster.ConnectionString))
         {
             await connection.OpenAsync();
             await using var cut = new NpgsqlCommand($"SELECT pg_terminate_backend({holder})", connection);
@@ -137,7 +125,7 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
     /// <summary>Session data written long ago (its last write at 1970), so it is expired under any lifetime.</summary>
     private async Task WriteExpiredAsync(string prefix)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         for (var i = 0; i < PerWave; i++)
         {
@@ -151,7 +139,7 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
     /// <summary>The server process of the session that holds the cleanup lease, or null when nobody does.</summary>
     private async Task<int?> LeaseBackendAsync()
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         // A bigint advisory key shows in pg_locks as its high and low 32 bits.
         await using var find = new NpgsqlCommand(
@@ -163,7 +151,7 @@ public sealed class ClusterCleanupTests(PostgresServer postgres) : IAsyncLifetim
 
     private async Task<long> StoredAsync()
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("""SELECT COUNT(*) FROM "SessionData" """, connection);
         return (long)(await count.ExecuteScalarAsync())!;

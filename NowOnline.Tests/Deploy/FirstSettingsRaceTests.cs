@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using NowOnline.Tests.Cluster;
 using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Deploy;
@@ -13,29 +14,13 @@ namespace NowOnline.Tests.Deploy;
 [Collection(PostgresCollection.Name)]
 public sealed class FirstSettingsRaceTests(PostgresServer postgres) : IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
-    private readonly List<TestApp> _nodes = [];
-    private string _connectionString = "";
+    private ClusterNodes _cluster = default!;
 
-    public async Task InitializeAsync() => _connectionString = await postgres.CreateDatabaseAsync();
+    public async Task InitializeAsync() => _cluster = await ClusterNodes.CreateAsync(postgres);
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes) await node.DisposeAsync();
-        _folder.Dispose();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private async Task<TestApp> StartNodeAsync(string name)
-    {
-        var node = await TestApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["ConnectionStrings:NowOnline"] = _connectionString,
-            ["Storage:NodeDatabase"] = $"Data Source={_folder.File($"{name}.db")}",
-        }, databasePath: _folder.File($"{name}.unused.db"));
-        _nodes.Add(node);
-        return node;
-    }
+    private Task<TestApp> StartNodeAsync(string name) => _cluster.StartAsync(name);
 
     [Fact]
     public async Task Two_nodes_saving_the_first_settings_at_once_give_one_save_and_one_conflict()
@@ -47,7 +32,7 @@ public sealed class FirstSettingsRaceTests(PostgresServer postgres) : IAsyncLife
 
         // Hold back every insert into the settings table (reads still pass), so both saves have read "no row" and wait
         // at their insert; released together, one insert wins and the other hits the primary key.
-        await using var gate = new NpgsqlConnection(_connectionString);
+        await using var gate = new NpgsqlConnection(_cluster.ConnectionString);
         await gate.OpenAsync();
         var hold = await gate.BeginTransactionAsync();
         await using (var lockTable = new NpgsqlCommand("""LOCK TABLE "Settings" IN SHARE ROW EXCLUSIVE MODE""", gate, hold))
@@ -78,7 +63,7 @@ public sealed class FirstSettingsRaceTests(PostgresServer postgres) : IAsyncLife
 
     private async Task<long> WaitingInsertsAsync()
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         await using var waiting = new NpgsqlCommand(
             """SELECT COUNT(*) FROM pg_locks WHERE relation = '"Settings"'::regclass AND NOT granted""", connection);

@@ -12,7 +12,7 @@ internal readonly record struct StoredEvent(ActivityEvent Event, ReadOnlyMemory<
 {
     /// <summary>
     /// Prepares a batch for the log on the caller's thread, so the single writer only binds bytes. All payloads of the
-    /// batch share one buffer; the JSON is the same as <see cref="EventJson.Serialize"/> writes.
+    /// batch share one buffer; the JSON is byte for byte what <see cref="EventJson.Serialize"/> writes.
     /// </summary>
     public static StoredEvent[] Encode(IReadOnlyList<ActivityEvent> events, Func<string?, bool>? isBot = null)
     {
@@ -24,7 +24,7 @@ internal readonly record struct StoredEvent(ActivityEvent Event, ReadOnlyMemory<
             for (var i = 0; i < events.Count; i++)
             {
                 stored[i] = ToStoredPrecision(events[i]);
-                JsonSerializer.Serialize(writer, stored[i], EventJson.Options);
+                EventJson.Write(writer, stored[i]);
                 writer.Flush();
                 ends[i] = buffer.WrittenCount;
                 writer.Reset();

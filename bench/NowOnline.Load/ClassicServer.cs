@@ -21,8 +21,8 @@ public static class ClassicServer
         app.MapGet("/rows", () => Results.Ok(store.Count()));
         app.MapPost("/api/activity", async (HttpContext http, CancellationToken cancellationToken) =>
         {
-            var (events, errors) = await BatchBody.ReadAsync(http.Request, limits, cancellationToken);
-            if (errors.Any) return Results.ValidationProblem(errors.ToDictionary());
+            var (events, error) = await BatchBody.ReadAsync(http, limits, cancellationToken);
+            if (error is not null) return error;
             foreach (var activity in events) store.Apply(activity);
             return Results.Accepted(null as string, new AcceptedReply(events.Count, 0, 0));
         });

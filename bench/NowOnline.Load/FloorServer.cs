@@ -18,8 +18,8 @@ public static class FloorServer
         app.MapGet("/healthz", () => Results.Ok());
         app.MapPost("/api/activity", async (HttpContext http, CancellationToken cancellationToken) =>
         {
-            var (events, errors) = await BatchBody.ReadAsync(http.Request, limits, cancellationToken);
-            if (errors.Any) return Results.ValidationProblem(errors.ToDictionary());
+            var (events, error) = await BatchBody.ReadAsync(http, limits, cancellationToken);
+            if (error is not null) return error;
             return Results.Accepted(null as string, new AcceptedReply(events.Count, 0, 0));
         });
         await app.RunAsync();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NowOnline.Core.Ingestion;
@@ -11,10 +10,6 @@ namespace NowOnline.Web.Api.Activity;
 public static class ActivityApi
 {
     public const int MaxJsonDepth = 16;
-
-    /// <summary>The activity API's wording of the body-reading replies (415, 413, empty or malformed JSON).</summary>
-    private static readonly JsonBodyWording Wording = new("Send the events as application/json.", "; send smaller batches",
-        "The body is empty: send one event object or an array of them.", "The activity was not accepted; nothing was stored.");
 
     public static IEndpointRouteBuilder MapActivityApi(this IEndpointRouteBuilder app)
     {
@@ -36,55 +31,22 @@ public static class ActivityApi
         HttpContext http, IActivityIngestor ingestor, IOptions<IngestionOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var limits = options.Value;
-        var body = await JsonBody.ReadAsync(http, limits.MaxBodyBytes, MaxJsonDepth, Wording, cancellationToken);
+        var body = await ActivityBody.ReadAsync(http, options.Value, clock.GetUtcNow(), cancellationToken);
         switch (body.Error)
         {
             case ValidationProblem invalid: return invalid;
             case ProblemHttpResult problem: return problem;
         }
 
-        using (var document = body.Document!)
+        try
         {
-            var errors = new ValidationErrors();
-            var events = Parse(document.RootElement, clock.GetUtcNow(), limits, errors);
-            if (errors.Any) return TypedResults.ValidationProblem(errors.ToDictionary(), title: Wording.InvalidTitle);
-
-            try
-            {
-                var result = await ingestor.SubmitAsync(events, cancellationToken);
-                return TypedResults.Accepted((string?)null, new AcceptedReply(result.Accepted, result.Duplicates, result.Ignored));
-            }
-            catch (StorageUnavailableException)
-            {
-                return StorageUnavailableReply.For(http, "activity store", "nothing was stored");
-            }
+            var result = await ingestor.SubmitAsync(body.Events, cancellationToken);
+            return TypedResults.Accepted((string?)null, new AcceptedReply(result.Accepted, result.Duplicates, result.Ignored));
         }
-    }
-
-    private static List<ActivityEvent> Parse(JsonElement root, DateTimeOffset now, IngestionOptions limits, ValidationErrors errors)
-    {
-        var parser = new ActivityEventParser(now, limits, errors);
-        var events = new List<ActivityEvent>();
-        if (root.ValueKind == JsonValueKind.Array)
+        catch (StorageUnavailableException)
         {
-            var count = root.GetArrayLength();
-            if (count == 0) errors.Add("body", "The batch is empty: send at least one event.");
-            else if (count > limits.MaxBatchSize) errors.Add("body", $"The batch holds {count} events; at most {limits.MaxBatchSize} are allowed.");
-            else
-            {
-                var index = 0;
-                foreach (var item in root.EnumerateArray())
-                    if (parser.Parse(item, $"[{index++}]") is { } parsed) events.Add(parsed);
-            }
+            return StorageUnavailableReply.For(http, "activity store", "nothing was stored");
         }
-        else if (root.ValueKind == JsonValueKind.Object)
-        {
-            if (parser.Parse(root, "") is { } parsed) events.Add(parsed);
-        }
-        else errors.Add("body", "The body must be one event object or an array of them.");
-
-        return events;
     }
 }
 

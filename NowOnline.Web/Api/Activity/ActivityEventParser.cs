@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Net.Mail;
+using System.Text;
 using System.Text.Json;
 using NowOnline.Core.Presence;
 
 namespace NowOnline.Web.Api.Activity;
 
 /// <summary>
-/// Turns one JSON event into an <see cref="ActivityEvent"/>, or records a readable message per bad field
-/// under its path (for example <c>[3].customer.email</c>).
+/// Turns one JSON event of the body into an <see cref="ActivityEvent"/>, or records a readable message per bad field
+/// under its path (for example <c>[3].customer.email</c>). It reads the body's bytes (<see cref="JsonFields"/>), not a DOM.
 /// </summary>
-public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions options, ValidationErrors errors)
+public sealed class ActivityEventParser
 {
     public const int MaxIdLength = 128;
     public const int MaxNameLength = 255;
@@ -20,50 +21,88 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     public const int MaxUserAgentLength = 1024;
     public const int MaxQty = 100_000;
     private static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
-    private readonly List<string> _names = new(16);
+    private static readonly string AllowedTypes = string.Join(", ", ActivityTypes.WireNames);
 
-    public ActivityEvent? Parse(JsonElement item, string path)
+    // The index of each name in its FieldNames is its slot in the fields span.
+    private static readonly FieldNames EventNames = new("eventId", "type", "sessionId", "customer", "url", "occurredAt", "item", "store", "userAgent");
+    private const int EventId = 0, Type = 1, SessionId = 2, CustomerField = 3, UrlField = 4, OccurredAtField = 5, ItemField = 6, Store = 7, UserAgent = 8;
+    private static readonly FieldNames CustomerNames = new("id", "firstName", "lastName", "email", "company");
+    private const int Id = 0, FirstName = 1, LastName = 2, Email = 3, Company = 4;
+    private static readonly FieldNames ItemNames = new("sku", "name", "qty");
+    private const int Sku = 0, Name = 1, Qty = 2;
+
+    // The type's wire names as UTF-8, so the common unescaped type becomes an enum without a string.
+    private static readonly (byte[] Utf8, ActivityType Type)[] TypesUtf8 = ActivityTypes.WireNames
+        .Select(name => (Encoding.UTF8.GetBytes(name), ActivityTypes.TryParse(name, out var type) ? type : default)).ToArray();
+
+    private readonly DateTimeOffset _now;
+    private readonly IngestionOptions _options;
+    private readonly ValidationErrors _errors;
+    private readonly JsonFields _fields;
+
+    public ActivityEventParser(DateTimeOffset now, IngestionOptions options, ValidationErrors errors)
     {
-        if (item.ValueKind != JsonValueKind.Object)
+        (_now, _options, _errors) = (now, options, errors);
+        _fields = new JsonFields(errors);
+    }
+
+    /// <summary>
+    /// Parses the value at <paramref name="reader"/>'s current token (leaving the reader on its last token), or notes why it
+    /// is no event. <paramref name="path"/> is the item's path ("" for a body that is one object).
+    /// </summary>
+    internal ActivityEvent? Parse(ReadOnlySpan<byte> body, ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            errors.Add(path.Length == 0 ? "body" : path, "Each event must be a JSON object.");
+            _errors.Add(path.Length == 0 ? "body" : path, "Each event must be a JSON object.");
+            reader.Skip();
             return null;
         }
 
-        var before = errors.Count;
+        var before = _errors.Count;
         var prefix = path.Length == 0 ? "" : path + ".";
-        RejectRepeatedNames(item, prefix);
-        var eventId = Identifier(item, "eventId", prefix, required: false);
-        var sessionId = Identifier(item, "sessionId", prefix, required: true);
-        var type = Type(item, prefix);
-        var occurredAt = OccurredAt(item, prefix);
-        var url = Url(item, prefix);
-        var store = Text(item, "store", prefix, MaxStoreLength);
-        var userAgent = Text(item, "userAgent", prefix, MaxUserAgentLength);
-        var customer = Customer(item, prefix, required: type is ActivityType.Login or ActivityType.Register);
-        var line = Item(item, prefix, type);
+        Span<JsonField> fields = stackalloc JsonField[9];
+        _fields.Read(ref reader, EventNames, fields, prefix);
+        var eventId = Identifier(body, fields[EventId], "eventId", prefix, required: false);
+        var sessionId = Identifier(body, fields[SessionId], "sessionId", prefix, required: true);
+        var type = TypeOf(body, fields[Type], prefix);
+        var occurredAt = OccurredAt(body, fields[OccurredAtField], prefix);
+        var url = Url(body, fields[UrlField], prefix);
+        var store = Text(body, fields[Store], "store", prefix, MaxStoreLength);
+        var userAgent = Text(body, fields[UserAgent], "userAgent", prefix, MaxUserAgentLength);
+        var customer = Customer(body, fields[CustomerField], prefix, required: type is ActivityType.Login or ActivityType.Register);
+        var line = Item(body, fields[ItemField], prefix, type);
 
-        if (errors.Count > before || type is null || sessionId is null) return null;
+        if (_errors.Count > before || type is null || sessionId is null) return null;
         return new ActivityEvent(eventId, type.Value, sessionId, occurredAt, customer, url, line, store, userAgent);
     }
 
-    private ActivityType? Type(JsonElement item, string prefix)
+    private ActivityType? TypeOf(ReadOnlySpan<byte> body, JsonField value, string prefix)
     {
-        var allowed = string.Join(", ", ActivityTypes.WireNames);
-        if (!item.TryGetProperty("type", out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value.IsMissing)
         {
-            errors.Add(prefix + "type", $"The type is required: one of {allowed}.");
+            _errors.Add(prefix + "type", $"The type is required: one of {AllowedTypes}.");
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String && ActivityTypes.TryParse(StringOrNull(value), out var type)) return type;
-        errors.Add(prefix + "type", $"Unknown event type {Quote(value)}: use one of {allowed}.");
+        if (value.Token == JsonTokenType.String)
+        {
+            if (!value.Escaped)
+            {
+                var utf8 = body.Slice(value.Start, value.Length);
+                foreach (var (name, type) in TypesUtf8)
+                    if (utf8.SequenceEqual(name)) return type;
+            }
+            else if (ActivityTypes.TryParse(JsonFields.Text(body, value), out var type)) return type;
+        }
+
+        _errors.Add(prefix + "type", $"Unknown event type {Quote(body, value)}: use one of {AllowedTypes}.");
         return null;
     }
 
-    private string? Identifier(JsonElement item, string name, string prefix, bool required)
+    private string? Identifier(ReadOnlySpan<byte> body, JsonField field, string name, string prefix, bool required)
     {
-        var value = Text(item, name, prefix, MaxIdLength, required);
+        var value = Text(body, field, name, prefix, MaxIdLength, required);
         if (value is null) return null;
         var (space, format) = (false, false);
         foreach (var c in value)
@@ -74,86 +113,96 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
 
         if (space)
         {
-            errors.Add(prefix + name, $"The {name} must not contain spaces.");
+            _errors.Add(prefix + name, $"The {name} must not contain spaces.");
             return null;
         }
 
         if (format)
         {
-            errors.Add(prefix + name, $"The {name} must be printable: it contains invisible formatting characters.");
+            _errors.Add(prefix + name, $"The {name} must be printable: it contains invisible formatting characters.");
             return null;
         }
 
         return value;
     }
 
-    private DateTimeOffset OccurredAt(JsonElement item, string prefix)
+    private DateTimeOffset OccurredAt(ReadOnlySpan<byte> body, JsonField field, string prefix)
     {
-        var text = Text(item, "occurredAt", prefix, 64);
-        if (text is null) return now;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-            || !HasOffset(text))
+        DateTimeOffset at;
+        if (field.Token == JsonTokenType.String && !field.Escaped && IsoTime.TryParse(body.Slice(field.Start, field.Length), out at))
+            return InRange(at, prefix);
+
+        var text = Text(body, field, "occurredAt", prefix, 64);
+        if (text is null) return _now;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out at) || !HasOffset(text))
         {
-            errors.Add(prefix + "occurredAt", "The occurredAt must be an ISO 8601 date and time with an offset, such as 2026-11-22T11:00:00Z.");
-            return now;
+            _errors.Add(prefix + "occurredAt", "The occurredAt must be an ISO 8601 date and time with an offset, such as 2026-11-22T11:00:00Z.");
+            return _now;
         }
 
-        if (at > now + MaxFutureSkew)
-            errors.Add(prefix + "occurredAt", "The occurredAt is more than 5 minutes in the future; check the storefront's clock.");
-        else if (at < now - TimeSpan.FromMinutes(options.MaxEventAgeMinutes))
-            errors.Add(prefix + "occurredAt", $"The occurredAt is older than {options.MaxEventAgeMinutes} minutes; such events are not accepted.");
+        return InRange(at, prefix);
+    }
+
+    private DateTimeOffset InRange(DateTimeOffset at, string prefix)
+    {
+        if (at > _now + MaxFutureSkew)
+            _errors.Add(prefix + "occurredAt", "The occurredAt is more than 5 minutes in the future; check the storefront's clock.");
+        else if (at < _now - TimeSpan.FromMinutes(_options.MaxEventAgeMinutes))
+            _errors.Add(prefix + "occurredAt", $"The occurredAt is older than {_options.MaxEventAgeMinutes} minutes; such events are not accepted.");
         return at.ToUniversalTime();
     }
 
     private static bool HasOffset(string text) =>
         text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 
-    private string? Url(JsonElement item, string prefix)
+    private string? Url(ReadOnlySpan<byte> body, JsonField field, string prefix)
     {
-        var text = Text(item, "url", prefix, MaxUrlLength);
+        var text = Text(body, field, "url", prefix, MaxUrlLength);
         if (text is null) return null;
         if (text.AsSpan().ContainsAny(WhiteSpace) || HasWhiteSpace(text))
         {
-            errors.Add(prefix + "url", "The url must not contain spaces; percent-encode them.");
+            _errors.Add(prefix + "url", "The url must not contain spaces; percent-encode them.");
             return null;
         }
 
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             return text;
-        errors.Add(prefix + "url", "The url must be an absolute http or https URL.");
+        _errors.Add(prefix + "url", "The url must be an absolute http or https URL.");
         return null;
     }
 
-    private CustomerProfile? Customer(JsonElement item, string prefix, bool required)
+    private CustomerProfile? Customer(ReadOnlySpan<byte> body, JsonField field, string prefix, bool required)
     {
-        if (!item.TryGetProperty("customer", out var customer) || customer.ValueKind == JsonValueKind.Null)
+        if (field.IsMissing)
         {
-            if (required) errors.Add(prefix + "customer", "A customer (with at least an id) is required for login and register events.");
+            if (required) _errors.Add(prefix + "customer", "A customer (with at least an id) is required for login and register events.");
             return null;
         }
 
-        if (customer.ValueKind != JsonValueKind.Object)
+        if (field.Token != JsonTokenType.StartObject)
         {
-            errors.Add(prefix + "customer", "The customer must be an object.");
+            _errors.Add(prefix + "customer", "The customer must be an object.");
             return null;
         }
 
         var path = prefix + "customer.";
-        RejectRepeatedNames(customer, path);
+        Span<JsonField> fields = stackalloc JsonField[5];
+        ReadNested(body, field, CustomerNames, fields, path);
         long? id = null;
-        if (!customer.TryGetProperty("id", out var idValue) || idValue.ValueKind == JsonValueKind.Null)
-            errors.Add(path + "id", "The customer id is required.");
-        else if (idValue.ValueKind != JsonValueKind.Number || !idValue.TryGetInt64(out var parsed) || parsed <= 0)
-            errors.Add(path + "id", "The customer id must be a whole number greater than 0.");
+        var idValue = fields[Id];
+        if (idValue.IsMissing)
+            _errors.Add(path + "id", "The customer id is required.");
+        else if (!TryGetNumber(body, idValue, out long parsed) || parsed <= 0)
+            _errors.Add(path + "id", "The customer id must be a whole number greater than 0.");
         else id = parsed;
 
-        var first = Text(customer, "firstName", path, MaxNameLength);
-        var last = Text(customer, "lastName", path, MaxNameLength);
-        var company = Text(customer, "company", path, MaxNameLength);
-        var email = Text(customer, "email", path, MaxEmailLength);
+        var first = Text(body, fields[FirstName], "firstName", path, MaxNameLength);
+        var last = Text(body, fields[LastName], "lastName", path, MaxNameLength);
+        var company = Text(body, fields[Company], "company", path, MaxNameLength);
+        var email = Text(body, fields[Email], "email", path, MaxEmailLength);
         if (email is not null && !IsEmail(email))
         {
-            errors.Add(path + "email", "The email is not a valid address.");
+            _errors.Add(path + "email", "The email is not a valid address.");
             email = null;
         }
 
@@ -163,73 +212,102 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
     private static bool IsEmail(string email) =>
         MailAddress.TryCreate(email, out var address) && address.Address == email && email.Contains('.', StringComparison.Ordinal);
 
-    private CartLine? Item(JsonElement item, string prefix, ActivityType? type)
+    private CartLine? Item(ReadOnlySpan<byte> body, JsonField field, string prefix, ActivityType? type)
     {
         var isCart = type?.IsCartChange() == true;
-        if (!item.TryGetProperty("item", out var line) || line.ValueKind == JsonValueKind.Null)
+        if (field.IsMissing)
         {
-            if (isCart) errors.Add(prefix + "item", "Cart events need an item with a sku and a qty.");
+            if (isCart) _errors.Add(prefix + "item", "Cart events need an item with a sku and a qty.");
             return null;
         }
 
-        if (line.ValueKind != JsonValueKind.Object)
+        if (field.Token != JsonTokenType.StartObject)
         {
-            errors.Add(prefix + "item", "The item must be an object.");
+            _errors.Add(prefix + "item", "The item must be an object.");
             return null;
         }
 
         var path = prefix + "item.";
-        RejectRepeatedNames(line, path);
-        var sku = Text(line, "sku", path, MaxSkuLength, required: true);
-        var name = Text(line, "name", path, MaxNameLength);
+        Span<JsonField> fields = stackalloc JsonField[3];
+        ReadNested(body, field, ItemNames, fields, path);
+        var sku = Text(body, fields[Sku], "sku", path, MaxSkuLength, required: true);
+        var name = Text(body, fields[Name], "name", path, MaxNameLength);
         var minimum = type == ActivityType.CartAdd ? 1 : 0;
         int qty = type == ActivityType.CartRemove ? 0 : minimum;
-        if (line.TryGetProperty("qty", out var qtyValue) && qtyValue.ValueKind != JsonValueKind.Null)
+        var qtyValue = fields[Qty];
+        if (!qtyValue.IsMissing)
         {
-            if (qtyValue.ValueKind != JsonValueKind.Number || !qtyValue.TryGetInt32(out qty) || qty < minimum || qty > MaxQty)
+            if (!TryGetNumber(body, qtyValue, out qty) || qty < minimum || qty > MaxQty)
             {
-                errors.Add(path + "qty", $"The qty must be a whole number from {minimum} to {MaxQty}.");
+                _errors.Add(path + "qty", $"The qty must be a whole number from {minimum} to {MaxQty}.");
                 return null;
             }
         }
         else if (type is ActivityType.CartAdd or ActivityType.CartUpdate)
         {
-            errors.Add(path + "qty", $"The qty is required for {type.Value.ToWireName()} events.");
+            _errors.Add(path + "qty", $"The qty is required for {type.Value.ToWireName()} events.");
             return null;
         }
 
         return sku is null ? null : new CartLine(sku, name, qty);
     }
 
-    private string? Text(JsonElement item, string name, string prefix, int maxLength, bool required = false)
+    // A nested object was skipped (and so checked) on the first pass; its properties are read from its own bytes now, after
+    // the enclosing object's fields, so messages come in the same order as the fields are checked.
+    private void ReadNested(ReadOnlySpan<byte> body, JsonField field, FieldNames names, scoped Span<JsonField> fields, string path)
     {
-        if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        var nested = body.Slice(field.Start, field.Length);
+        var reader = new Utf8JsonReader(nested);
+        reader.Read();
+        _fields.Read(ref reader, names, fields, path);
+        for (var i = 0; i < fields.Length; i++)
+            if (fields[i].Token != JsonTokenType.None) fields[i] = fields[i] with { Start = fields[i].Start + field.Start };
+    }
+
+    // Whole numbers only, read as JsonElement.TryGetInt64/TryGetInt32 read them: "1e2", "4.2" and out-of-range values are refused.
+    private static bool TryGetNumber(ReadOnlySpan<byte> body, JsonField field, out long value)
+    {
+        value = 0;
+        return field.Token == JsonTokenType.Number
+               && System.Buffers.Text.Utf8Parser.TryParse(body.Slice(field.Start, field.Length), out value, out var used) && used == field.Length;
+    }
+
+    private static bool TryGetNumber(ReadOnlySpan<byte> body, JsonField field, out int value)
+    {
+        value = 0;
+        return field.Token == JsonTokenType.Number
+               && System.Buffers.Text.Utf8Parser.TryParse(body.Slice(field.Start, field.Length), out value, out var used) && used == field.Length;
+    }
+
+    private string? Text(ReadOnlySpan<byte> body, JsonField field, string name, string prefix, int maxLength, bool required = false)
+    {
+        if (field.IsMissing)
         {
-            if (required) errors.Add(prefix + name, $"The {name} is required.");
+            if (required) _errors.Add(prefix + name, $"The {name} is required.");
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.String)
+        if (field.Token != JsonTokenType.String)
         {
-            errors.Add(prefix + name, $"The {name} must be a string.");
+            _errors.Add(prefix + name, $"The {name} must be a string.");
             return null;
         }
 
-        if (StringOrNull(value) is not { } text)
+        if (JsonFields.Text(body, field) is not { } text)
         {
-            errors.Add(prefix + name, $"The {name} contains broken unicode (a lone surrogate escape).");
+            _errors.Add(prefix + name, $"The {name} contains broken unicode (a lone surrogate escape).");
             return null;
         }
 
         if (text.Length == 0 || string.IsNullOrWhiteSpace(text))
         {
-            if (required) errors.Add(prefix + name, $"The {name} must not be empty.");
+            if (required) _errors.Add(prefix + name, $"The {name} must not be empty.");
             return null;
         }
 
         if (text.Length > maxLength)
         {
-            errors.Add(prefix + name, $"The {name} is {text.Length} characters long; at most {maxLength} are allowed.");
+            _errors.Add(prefix + name, $"The {name} is {text.Length} characters long; at most {maxLength} are allowed.");
             return null;
         }
 
@@ -251,13 +329,13 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
 
         if (control || unpaired)
         {
-            errors.Add(prefix + name, $"The {name} contains control characters or broken unicode.");
+            _errors.Add(prefix + name, $"The {name} contains control characters or broken unicode.");
             return null;
         }
 
         if (overrides)
         {
-            errors.Add(prefix + name, $"The {name} contains text-direction override characters, which can disguise what it shows.");
+            _errors.Add(prefix + name, $"The {name} contains text-direction override characters, which can disguise what it shows.");
             return null;
         }
 
@@ -266,39 +344,6 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
 
     // Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder what an admin reads; marks (U+200E/F) stay allowed.
     private static bool IsDirectionOverride(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
-
-    // A repeated name is ambiguous (which one wins differs between parsers), so it is refused rather than guessed.
-    // Objects have a handful of properties: a list compared pairwise is cheaper than a hash set per object.
-    private void RejectRepeatedNames(JsonElement item, string prefix)
-    {
-        var seen = _names;
-        seen.Clear();
-        foreach (var property in item.EnumerateObject())
-        {
-            string name;
-            try
-            {
-                name = property.Name;
-            }
-            catch (InvalidOperationException)
-            {
-                errors.Add(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "A property name contains broken unicode (a lone surrogate escape).");
-                continue;
-            }
-
-            var before = Occurrences(seen, name);
-            seen.Add(name);
-            if (before == 1) errors.Add(prefix + Truncate(name), $"The property '{Truncate(name)}' appears more than once.");
-        }
-    }
-
-    private static int Occurrences(List<string> names, string name)
-    {
-        var count = 0;
-        foreach (var seen in names)
-            if (string.Equals(seen, name, StringComparison.Ordinal)) count++;
-        return count;
-    }
 
     // ASCII white space, searched vectorised; other Unicode white space is rare and checked only when non-ASCII is present.
     private static readonly System.Buffers.SearchValues<char> WhiteSpace = System.Buffers.SearchValues.Create(" \t\n\v\f\r\u0085\u00A0");
@@ -310,21 +355,11 @@ public sealed class ActivityEventParser(DateTimeOffset now, IngestionOptions opt
         return false;
     }
 
-    private static string Quote(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? $"'{Truncate(StringOrNull(value) ?? "?")}'" : value.ValueKind.ToString().ToLowerInvariant();
-
-    // GetString throws on escapes that decode to invalid UTF-16 (a lone "\ud800"); that is bad input, not a server fault.
-    private static string? StringOrNull(JsonElement value)
+    private static string Quote(ReadOnlySpan<byte> body, JsonField value) => value.Token switch
     {
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+        JsonTokenType.String => $"'{JsonFields.Truncate(JsonFields.Text(body, value) ?? "?")}'",
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        _ => value.Token.ToString().ToLowerInvariant(), // Number, True, False: as JsonValueKind names them
+    };
 }

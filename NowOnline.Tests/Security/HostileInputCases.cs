@@ -100,6 +100,14 @@ public static class HostileInputCases
         Activity("activity: last name with a lone surrogate", Login("{\"id\":1,\"lastName\":\"Love\\uD800lace\"}")),
         Activity("activity: type with a lone surrogate", Event("\"type\":\"\\uDC00\",\"sessionId\":\"s-1\"")),
         Activity("activity: property name with a lone surrogate", Event(Good + ",\"x\\uD800\":1")),
+        Activity("activity: property name of lone surrogates as long as a field name", Event(Good + ",\"\\uD800\\uD800\\uD800\":1")),
+        Activity("activity: escaped type naming no type", Event("\"\\u0074ype\":\"\\u0070urchase\",\"sessionId\":\"s-1\"")),
+        Activity("activity: body of white space only", Raw("   \r\n ", "application/json")),
+        Activity("activity: text after the batch", Raw("[{" + Good + "}] []", "application/json")),
+        Activity("activity: invalid UTF-8 in a value", _ => new ByteArrayContent([.. Encoding.UTF8.GetBytes("{" + Good + ",\"store\":\"a"), 0xC3, 0x28, .. "\"}"u8])
+        {
+            Headers = { { "Content-Type", "application/json" } },
+        }),
         Activity("activity: first name with a bell character", Login("{\"id\":1,\"firstName\":\"Ada\\u0007\"}")),
         Activity("activity: invalid email", Login("{\"id\":1,\"email\":\"not-an-email\"}")),
         Activity("activity: email with a header injection", Login("{\"id\":1,\"email\":\"a@b.com\\r\\nBcc: x@y.com\"}")),

@@ -31,7 +31,7 @@ public static class ActivityApi
         HttpContext http, IActivityIngestor ingestor, IOptions<IngestionOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var body = await ActivityBody.ReadAsync(http, options.Value, clock.GetUtcNow(), cancellationToken);
+        var body = await ActivityRequestBody.ReadAsync(http, options.Value, clock.GetUtcNow(), cancellationToken);
         switch (body.Error)
         {
             case ValidationProblem invalid: return invalid;

@@ -9,18 +9,18 @@ namespace NowOnline.Web.Api.Activity;
 /// about 3 % of the app's CPU in JsonDocument access and transcoding, and per-request garbage behind much of the 14.75 %
 /// in libcoreclr). The HTTP floor (bench/NowOnline.Load) calls this same method, so the floor parses as the app does.
 /// </summary>
-public static class ActivityBody
+public static class ActivityRequestBody
 {
     /// <summary>The activity API's wording of the body-reading replies (415, 413, empty or malformed JSON).</summary>
     public static JsonBodyWording Wording { get; } = new("Send the events as application/json.", "; send smaller batches",
         "The body is empty: send one event object or an array of them.", "The activity was not accepted; nothing was stored.");
 
     /// <summary>The events of the body, or the reply (415, 413, 400 with a message per bad field) saying why there are none.</summary>
-    public static async Task<ActivityBodyResult> ReadAsync(HttpContext http, IngestionOptions limits, DateTimeOffset now,
+    public static async Task<ActivityRequestBodyResult> ReadAsync(HttpContext http, IngestionOptions limits, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var read = await JsonBody.ReadBytesAsync(http, limits.MaxBodyBytes, Wording, cancellationToken);
-        if (read.Error is not null) return new ActivityBodyResult([], read.Error);
+        if (read.Error is not null) return new ActivityRequestBodyResult([], read.Error);
         using var body = read.Body!;
         var errors = new ValidationErrors();
         List<ActivityEvent> events;
@@ -30,12 +30,12 @@ public static class ActivityBody
         }
         catch (JsonException ex)
         {
-            return new ActivityBodyResult([], JsonBody.Malformed(ex, ActivityApi.MaxJsonDepth, Wording));
+            return new ActivityRequestBodyResult([], JsonBody.Malformed(ex, ActivityApi.MaxJsonDepth, Wording));
         }
 
         return errors.Any
-            ? new ActivityBodyResult([], TypedResults.ValidationProblem(errors.ToDictionary(), title: Wording.InvalidTitle))
-            : new ActivityBodyResult(events, null);
+            ? new ActivityRequestBodyResult([], TypedResults.ValidationProblem(errors.ToDictionary(), title: Wording.InvalidTitle))
+            : new ActivityRequestBodyResult(events, null);
     }
 
     /// <summary>
@@ -90,4 +90,4 @@ public static class ActivityBody
 }
 
 /// <summary>The events of an accepted body, or the reply that explains why there are none.</summary>
-public sealed record ActivityBodyResult(List<ActivityEvent> Events, IResult? Error);
+public sealed record ActivityRequestBodyResult(List<ActivityEvent> Events, IResult? Error);

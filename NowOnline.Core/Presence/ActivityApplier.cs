@@ -19,6 +19,35 @@ internal sealed class ActivityApplier(
 
     public long PageViews { get; private set; }
 
+    /// <summary>Keeps the warming loads of <see cref="Warm"/> observable, so the JIT cannot drop them.</summary>
+    public long Touched { get; private set; }
+
+    /// <summary>
+    /// Reads, for a whole batch, what each known session's event will touch (its cart and its row, then the cart's lines and
+    /// the row's place in the index), one level per pass: the loads of different events are independent, so their cache
+    /// misses overlap instead of adding up one event at a time (the in-process apply figure of bench/performance-notes.md).
+    /// </summary>
+    public void Warm(IReadOnlyList<ActivityEvent> events, SessionState?[] resolved)
+    {
+        var touched = 0;
+        var count = events.Count;
+        for (var i = 0; i < count; i++)
+        {
+            if (resolved[i] is not { } session || events[i].Type == ActivityType.PageView) continue;
+            touched += (session.LastCart?.Count ?? 0) + (session.VisitorSlot?.Index ?? 0) + (session.Customer?.Count ?? 0);
+        }
+
+        var entries = online.Rows.Entries;
+        for (var i = 0; i < count; i++)
+        {
+            if (resolved[i] is not { } session || events[i].Type == ActivityType.PageView) continue;
+            if (events[i].Type.IsCartChange()) touched += session.LastCart?.Warm() ?? 0;
+            if ((session.VisitorSlot ?? session.Customer?.Row) is { Present: true } slot) touched += entries[slot.Index].Type == SessionType.Customer ? 1 : 0;
+        }
+
+        Touched += touched;
+    }
+
     /// <summary>Applies one event; <paramref name="session"/> is the event's session when the caller already found it.</summary>
     public void Apply(ActivityEvent activity, SessionState? session, long nowTicks)
     {

@@ -131,6 +131,7 @@ public sealed class PresenceTracker
 
             // The whole batch's sessions first, their look-ups overlapping (SessionTable.Resolve).
             _sessions.Resolve(events, _resolved, _hashes);
+            _applier.Warm(events, _resolved);
             for (var i = 0; i < events.Count; i++)
             {
                 var activity = events[i];

@@ -25,8 +25,8 @@ internal static class RowQuery
         // one comparison with its top instead of a trip through the heap.
         var backwards = query.Sort == OnlineSortField.LastActivity && query.Descending;
 
-        // A text filter or text sort follows a pointer per row (slot, profile, string) and is bound by memory
-        // latency: the scan is split over the cores. The writer waits for the tracker's lock anyway, so the second core
+        // A text filter or text sort follows a pointer per row (the string; the profile first for its columns) and is bound
+        // by memory latency: the scan is split over the cores. The writer waits for the tracker's lock anyway, so the second core
         // is not taken from it; a part no pool thread picks up is run by the caller when it waits (task inlining).
         var parts = filter.ReadsText || order.ReadsText ? Math.Clamp(rows.Count / ParallelScanThreshold, 1, Environment.ProcessorCount) : 1;
         var scans = new RowScan[parts];
@@ -86,11 +86,11 @@ internal static class RowQuery
             var warm = filter.ReadsText;
             for (var n = 0; n < count; n++)
             {
-                // Text tests wait on memory (slot, profile, string, each a cache miss). Reading the next block's
+                // Text tests wait on memory (profile and string, each a cache miss). Reading the next block's
                 // strings in a tight loop first lets the CPU fetch them for many rows at once instead of one by one.
                 if (warm && n % WarmBlock == 0)
                     for (var k = n; k < Math.Min(count, n + WarmBlock); k++)
-                        touched += filter.Touch(rows[backwards ? to - 1 - k : from + k].Slot);
+                        touched += filter.Touch(in rows[backwards ? to - 1 - k : from + k]);
 
                 ref readonly var row = ref rows[backwards ? to - 1 - n : from + n];
                 if (!filter.Matches(row)) continue;

@@ -7,26 +7,39 @@ namespace NowOnline.Core.Presence;
 /// sessions and publishes each change of the online list to its subscribers.
 /// Thread-safe: all state is guarded by one lock; callers never see a half-applied batch.
 /// </summary>
-public sealed partial class PresenceTracker
+/// <remarks>
+/// A thin owner of small types, each with its own invariants: the sessions by id and handle (<see cref="SessionTable"/>),
+/// the carts (<see cref="CartBook"/>), the rules (<see cref="ActivityApplier"/>), who is online (<see cref="OnlineList"/>:
+/// rows and expiry schedule), the change feed (<see cref="ChangeFeed"/>), what the next checkpoint writes
+/// (<see cref="CheckpointSet"/>), the recent event ids (<see cref="EventIdWindow"/>) and the query (<see cref="RowQuery"/>).
+/// This class holds the lock, the counters and the order of the steps.
+/// </remarks>
+public sealed class PresenceTracker
 {
+    /// <summary>
+    /// Most sessions expired or forgotten under one hold of the lock. A mass expiry (100,000 sessions idle since the same
+    /// moment) is taken off in slices, releasing the lock between them, so ingestion and queries wait for one slice, not
+    /// all (the mass-expiry figure of bench/performance-notes.md: one hold for 100,000 sessions took 129 ms).
+    /// </summary>
+    internal const int ExpirySlice = 1000;
+
     private readonly object _gate = new();
     private readonly TimeProvider _clock;
     private readonly BotFilter _bots;
     private readonly TimeSpan _eventIdRetention;
-    private readonly Dictionary<string, SessionState> _sessions = new(StringComparer.Ordinal);
+    private readonly SessionTable _sessions = new();
     private readonly Dictionary<long, CustomerProfile> _customers = new();
-    private readonly Dictionary<string, Cart> _carts = new(StringComparer.Ordinal);
+    private readonly CartBook _carts = new();
     private readonly EventIdWindow _eventIds;
-    private readonly ExpirySchedule _expiry = new();
     private readonly CheckpointSet _checkpoint = new();
-    private TimeSpan _interval;
-    private long _intervalTicks;
+    private readonly OnlineList _online;
+    private readonly ChangeFeed _feed = new();
+    private readonly ActivityApplier _applier;
+    private SessionState?[] _resolved = new SessionState?[128];
+    private int[] _hashes = new int[128];
     private long _appliedSequence;
     private long _ignoredBots;
     private long _duplicates;
-    private long _pageViews;
-    private RestoredRows? _replay;
-    private long _replaySequence;
 
     public PresenceTracker(TimeProvider clock, IOptions<PresenceOptions> options)
     {
@@ -34,19 +47,14 @@ public sealed partial class PresenceTracker
         _bots = new BotFilter(options.Value.IgnoredUserAgents);
         _eventIdRetention = TimeSpan.FromMinutes(options.Value.EventIdRetentionMinutes);
         _eventIds = new EventIdWindow(EventIdWindow.CapacityFor(options.Value.EventIdMemoryBudgetMegabytes));
-        SetInterval(TimeSpan.FromMinutes(Settings.OnlineSettings.DefaultOnlineMinutesInterval));
-    }
-
-    private void SetInterval(TimeSpan interval)
-    {
-        _interval = interval;
-        _intervalTicks = interval.Ticks;
+        _online = new OnlineList(_customers);
+        _applier = new ActivityApplier(_sessions, _carts, _customers, _online, _checkpoint);
     }
 
     /// <summary>The Online Minutes Interval currently in force.</summary>
     public TimeSpan Interval
     {
-        get { lock (_gate) return _interval; }
+        get { lock (_gate) return _online.Interval; }
     }
 
     public TimeProvider Clock => _clock;
@@ -62,10 +70,15 @@ public sealed partial class PresenceTracker
         get
         {
             lock (_gate)
-                return new TrackerCounters(_rows.Count, _rows.CustomerRows, _rows.Count - _rows.CustomerRows, _sessions.Count,
-                    _ignoredBots, _duplicates, _pageViews);
+            {
+                var rows = _online.Rows;
+                return new TrackerCounters(rows.Count, rows.CustomerRows, rows.Count - rows.CustomerRows, _sessions.Count,
+                    _ignoredBots, _duplicates, _applier.PageViews);
+            }
         }
     }
+
+    // ---- Ingestion: de-duplication, bots, the rules ----
 
     /// <summary>True when the event id is among the recently applied ones this tracker keeps (see <see cref="EventIdWindow"/>).</summary>
     public bool IsKnownEvent(string eventId)
@@ -95,6 +108,14 @@ public sealed partial class PresenceTracker
     public ApplyResult Apply(IReadOnlyList<ActivityEvent> events, long lastSequence = 0) =>
         ApplyCore(events, lastSequence, null, null);
 
+    /// <summary>
+    /// Replays logged events after <see cref="Restore"/> when some state rows reflect a later log position than the state's
+    /// sequence (a checkpoint pass cut between two of its slices): each event's effect on a row that already reflects it
+    /// is skipped. <paramref name="sequences"/> gives each event's log sequence, in ascending order.
+    /// </summary>
+    internal ApplyResult Replay(IReadOnlyList<ActivityEvent> events, IReadOnlyList<long> sequences, RestoredRows restored) =>
+        ApplyCore(events, sequences.Count == 0 ? 0 : sequences[^1], sequences, restored);
+
     private ApplyResult ApplyCore(IReadOnlyList<ActivityEvent> events, long lastSequence, IReadOnlyList<long>? sequences,
         RestoredRows? restored)
     {
@@ -102,10 +123,20 @@ public sealed partial class PresenceTracker
         int applied = 0, duplicates = 0, bots = 0;
         lock (_gate)
         {
+            if (_resolved.Length < events.Count)
+            {
+                _resolved = new SessionState?[events.Count];
+                _hashes = new int[events.Count];
+            }
+
+            // The whole batch's sessions first, their look-ups overlapping (SessionTable.Resolve).
+            _sessions.Resolve(events, _resolved, _hashes);
+            _applier.Warm(events, _resolved);
             for (var i = 0; i < events.Count; i++)
             {
                 var activity = events[i];
-                _sessions.TryGetValue(activity.SessionId, out var session);
+                // A session that an earlier event of this batch created was not there when the batch was resolved.
+                var session = _resolved[i] ?? _sessions.Find(activity.SessionId);
                 if (IsBot(activity.UserAgent, session))
                 {
                     bots++;
@@ -118,28 +149,16 @@ public sealed partial class PresenceTracker
                     continue;
                 }
 
-                if (restored is null) ApplyOne(activity, session, now);
-                else
-                {
-                    _replay = restored;
-                    _replaySequence = sequences![i];
-                    try
-                    {
-                        ApplyOne(activity, session, now);
-                    }
-                    finally
-                    {
-                        _replay = null;
-                    }
-                }
-
+                if (restored is null) _applier.Apply(activity, session, now);
+                else _applier.Replay(activity, session, now, restored, sequences![i]);
                 applied++;
             }
 
+            Array.Clear(_resolved, 0, events.Count); // no reference kept to a session that may be forgotten
             _ignoredBots += bots;
             _duplicates += duplicates;
             if (lastSequence > _appliedSequence) _appliedSequence = lastSequence;
-            FlushChanges();
+            _feed.Flush(_online.Rows);
         }
 
         return new ApplyResult(applied, duplicates, bots);
@@ -163,129 +182,61 @@ public sealed partial class PresenceTracker
         !(session is { UserAgentVetted: true } && string.Equals(session.UserAgent, userAgent, StringComparison.Ordinal))
         && _bots.Matches(userAgent);
 
-    private void ApplyOne(ActivityEvent activity, SessionState? session, long nowTicks)
+    // ---- Reads ----
+
+    /// <summary>One filtered, sorted page of the online list (see <see cref="RowQuery"/>).</summary>
+    public OnlinePage Query(OnlineQuery query)
     {
-        if (activity.Type == ActivityType.PageView)
-        {
-            // A page view is not activity: it neither creates a session nor refreshes one.
-            _pageViews++;
-            return;
-        }
+        var now = _clock.GetUtcNow();
+        lock (_gate) return RowQuery.Page(_online.Rows, query, now);
+    }
 
-        if (activity.Customer is { } profile && activity.Type.SignsIn())
-        {
-            // The last sign-in's profile wins: replaying one again is harmless, so profiles need no replay filter.
-            _customers[profile.Id] = profile;
-            if (_customerSessions.TryGetValue(profile.Id, out var online)) online.Profile = profile;
-            _checkpoint.AddCustomer(profile.Id);
-        }
-
-        // Replay after a checkpoint cut between slices: a session row that already reflects this event reflects its cart
-        // changes too (carts are written before sessions in a pass), so nothing else of the event is applied.
-        if (_replay is not null && _replay.SessionReflects(activity.SessionId, _replaySequence)) return;
-
-        if (session is null)
-        {
-            session = new SessionState(activity.SessionId, activity.OccurredAt);
-            _sessions.Add(session.SessionId, session);
-        }
-
-        var occurredTicks = activity.OccurredAt.UtcTicks;
-        var isLatest = occurredTicks >= session.LastActivityTicks;
-        if (isLatest)
-        {
-            // Idle for the whole interval means the login is gone: the customer must sign in again.
-            if (session.CustomerId is not null && session.LastActivity != DateTimeOffset.MinValue
-                && occurredTicks >= session.ExpiresAtTicks(_intervalTicks))
-                session.CustomerId = null;
-
-            switch (activity.Type)
-            {
-                case ActivityType.Login or ActivityType.Register:
-                    var customerId = activity.Customer!.Id;
-                    if (session.CustomerId != customerId) MergeVisitorCart(session.SessionId, customerId);
-                    session.CustomerId = customerId;
-                    break;
-                case ActivityType.Logout:
-                    session.CustomerId = null;
-                    break;
-            }
-
-            session.LastActivity = activity.OccurredAt;
-            if (activity.Url is not null) session.LastUrl = activity.Url;
-            // Keep the stored string when the value is equal: no new reference from an old session into a young string.
-            if (activity.Store is not null && !string.Equals(session.Store, activity.Store, StringComparison.Ordinal))
-                session.Store = activity.Store;
-            if (activity.UserAgent is not null && !string.Equals(session.UserAgent, activity.UserAgent, StringComparison.Ordinal))
-                session.UserAgent = activity.UserAgent;
-            if (activity.UserAgent is not null) session.UserAgentVetted = true;
-        }
-
-        if (activity.Type.IsCartChange() && activity.Item is { } line)
-            ApplyCartChange(CartOf(session), activity.Type, line);
-
-        _checkpoint.Add(session);
-        Reindex(session, nowTicks);
+    /// <summary>Every row that matches, in order: for exports. Unpaged by design; callers stream it out.</summary>
+    public IReadOnlyList<OnlineRow> QueryAll(OnlineQuery query)
+    {
+        var now = _clock.GetUtcNow();
+        List<RowEntry> matches;
+        lock (_gate) matches = RowQuery.Matches(_online.Rows, query, now);
+        matches.Sort(new RowOrder(query.Sort, query.Descending));
+        return matches.ConvertAll(entry => entry.Slot.ToRow());
     }
 
     /// <summary>
-    /// The cart a session's cart events change: its customer's while signed in, else its own. The session remembers the
-    /// last cart it used, so the usual event finds it without a lookup; a cart that left or belongs to another owner
-    /// (the session signed in or out since) is looked up again.
+    /// Subscribes to the change feed. The subscription starts with the current list, taken atomically
+    /// with registration, so no change falls between the snapshot and the first delivered change.
     /// </summary>
-    private Cart CartOf(SessionState session)
+    public PresenceSubscription Subscribe()
     {
-        var owner = session.CustomerId is { } id ? session.CustomerKey(id) : session.VisitorCartKey;
-        if (session.LastCart is { Removed: false } known && string.Equals(known.Owner, owner, StringComparison.Ordinal)) return known;
-        return session.LastCart = CartFor(owner);
+        lock (_gate) return _feed.Subscribe(_online.Rows, Unsubscribe);
     }
 
-    private Cart CartFor(string owner)
+    public int SubscriberCount
     {
-        if (_carts.TryGetValue(owner, out var cart)) return cart;
-        cart = new Cart(owner);
-        _carts.Add(owner, cart);
-        return cart;
+        get { lock (_gate) return _feed.Count; }
     }
 
-    private void RemoveCart(string owner)
+    private void Unsubscribe(PresenceSubscription subscription)
     {
-        if (_replay is not null && _replay.CartReflects(owner, _replaySequence)) return;
-        if (!_carts.Remove(owner, out var cart)) return;
-        cart.Removed = true;
-        _checkpoint.Add(cart); // written as empty at the next checkpoint, which deletes its lines
+        lock (_gate) _feed.Remove(subscription);
     }
 
-    // A customer's cart key is their row key, so a session can hand out one cached string for both.
-    internal static string CustomerCartKey(long customerId) => OnlineRow.CustomerKey(customerId);
-
-    internal static string VisitorCartKey(string sessionId) => $"s:{sessionId}";
-
-    private void ApplyCartChange(Cart cart, ActivityType type, CartLine line)
+    /// <summary>A session as the tracker knows it now (online or not), or null when it is unknown.</summary>
+    public SessionSnapshot? GetSessionSnapshot(string sessionId)
     {
-        if (_replay is not null && _replay.CartReflects(cart.Owner, _replaySequence)) return;
-        cart.Apply(type, line);
-        _checkpoint.Add(cart);
+        lock (_gate) return _sessions.Find(sessionId)?.ToSnapshot();
     }
 
-    /// <summary>A visitor who signs in keeps what they put in the cart as a guest, as a store does.</summary>
-    private void MergeVisitorCart(string sessionId, long customerId)
+    /// <summary>The online row with this key (<c>c:{id}</c> or <c>v:{sessionId}</c>), or null when it is not online.</summary>
+    public OnlineRow? GetRow(string key)
     {
-        var visitorKey = VisitorCartKey(sessionId);
-        // Replay: a visitor cart that reflects this sign-in holds later lines; the merge itself is in the customer's cart.
-        if (_replay is not null && _replay.CartReflects(visitorKey, _replaySequence)) return;
-        if (!_carts.TryGetValue(visitorKey, out var guestCart) || guestCart.Count == 0) return;
-        var customerCart = CartFor(CustomerCartKey(customerId));
-        foreach (var line in guestCart.Lines) ApplyCartChange(customerCart, ActivityType.CartAdd, line);
-        RemoveCart(visitorKey);
+        lock (_gate) return _online.Rows.TryGet(key, out var slot) ? slot.ToRow() : null;
     }
 
     /// <summary>The cart of a customer, or of a visitor session; kept across logout and expiry.</summary>
     public IReadOnlyList<CartLine> GetCart(long? customerId, string? sessionId = null)
     {
-        var owner = customerId is { } id ? CustomerCartKey(id) : VisitorCartKey(sessionId ?? "");
-        lock (_gate)
-            return _carts.TryGetValue(owner, out var cart) ? cart.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).ToList() : [];
+        var owner = customerId is { } id ? CartBook.CustomerKey(id) : CartBook.VisitorKey(sessionId ?? "");
+        lock (_gate) return _carts.LinesOf(owner);
     }
 
     public CustomerProfile? GetCustomer(long customerId)
@@ -299,8 +250,8 @@ public sealed partial class PresenceTracker
         var now = _clock.GetUtcNow();
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var session)) return null;
-            var expiresAt = session.ExpiresAt(_interval);
+            if (_sessions.Find(sessionId) is not { } session) return null;
+            var expiresAt = session.ExpiresAt(_online.Interval);
             var online = now < expiresAt;
             return new SessionStatus(session.SessionId, online,
                 online && session.CustomerId is not null ? SessionType.Customer : SessionType.Visitor,
@@ -311,10 +262,182 @@ public sealed partial class PresenceTracker
     /// <summary>All live sessions of a customer, newest first (the detail view).</summary>
     public IReadOnlyList<SessionSnapshot> GetCustomerSessions(long customerId)
     {
+        lock (_gate) return _online.SessionsOf(customerId);
+    }
+
+    // ---- Expiry and upkeep ----
+
+    /// <summary>When the next session is due to expire, if any is online.</summary>
+    public DateTimeOffset? NextExpiry
+    {
+        get { lock (_gate) return _online.Expiry.Next; }
+    }
+
+    /// <summary>Takes every session whose interval has run out off the online list. Returns how many left.</summary>
+    public int ExpireDue()
+    {
+        var now = _clock.GetUtcNow();
+        var expired = 0;
+        while (true)
+        {
+            var (slice, more) = ExpireSlice(now);
+            expired += slice;
+            if (!more) return expired;
+            Thread.Yield(); // let a writer or a grid waiting on the lock in before the next slice
+        }
+    }
+
+    private (int Expired, bool More) ExpireSlice(DateTimeOffset now)
+    {
+        var expired = 0;
+        var visited = 0;
         lock (_gate)
-            return _customerSessions.TryGetValue(customerId, out var sessions)
-                ? sessions.OrderByDescending(s => s.LastActivity).Select(s => s.ToSnapshot()).ToList()
-                : [];
+        {
+            var expiry = _online.Expiry;
+            while (visited < ExpirySlice && expiry.TryTakeDue(now, out var session))
+            {
+                visited++;
+                if (!session.Online) continue;
+
+                var expiresAt = session.ExpiresAt(_online.Interval);
+                if (expiresAt > now)
+                {
+                    // Activity moved the expiry later since this entry was queued.
+                    expiry.Add(session, expiresAt);
+                    continue;
+                }
+
+                _online.Reindex(session, now.UtcTicks);
+                expired++;
+            }
+
+            _feed.Flush(_online.Rows);
+            return (expired, expiry.Next <= now);
+        }
+    }
+
+    /// <summary>
+    /// Applies a new Online Minutes Interval at once: sessions beyond it leave the list, sessions
+    /// within it come back, and the expiry schedule is rebuilt.
+    /// </summary>
+    public void ChangeInterval(TimeSpan interval)
+    {
+        if (interval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(interval));
+        var now = _clock.GetUtcNow();
+        lock (_gate)
+        {
+            if (interval == _online.Interval) return;
+            _online.SetInterval(interval, _sessions.All);
+            foreach (var session in _sessions.All) _online.Reindex(session, now.UtcTicks);
+            _feed.Flush(_online.Rows);
+        }
+    }
+
+    /// <summary>
+    /// Forgets sessions that have been offline longer than <paramref name="keepFor"/> and old event ids. Like expiry, in
+    /// slices of <see cref="ExpirySlice"/> under one hold of the lock each: a day of stale sessions, or a window of ids that
+    /// all age out together, is not one pause for ingestion (issue 14: no request may wait 100 ms behind bulk upkeep).
+    /// </summary>
+    public int ForgetStale(TimeSpan keepFor)
+    {
+        var now = _clock.GetUtcNow();
+        var before = now - keepFor;
+        List<SessionState> stale;
+        // One pass to find them: reading a field per session, no change.
+        lock (_gate) stale = _sessions.All.Where(s => !s.Online && s.LastActivity < before).ToList();
+
+        var forgotten = 0;
+        for (var from = 0; from < stale.Count; from += ExpirySlice)
+        {
+            lock (_gate)
+                foreach (var session in stale.Skip(from).Take(ExpirySlice))
+                {
+                    // Came back (or was replaced) since the pass that found it: kept.
+                    if (session.Online || session.LastActivity >= before || session.Forgotten) continue;
+                    if (!_sessions.Remove(session)) continue;
+                    session.Forgotten = true;
+                    // The database's retention deletes a forgotten visitor's cart too; memory matches it.
+                    _applier.RemoveCart(session.VisitorCartKey);
+                    forgotten++;
+                }
+
+            Thread.Yield();
+        }
+
+        var idsBefore = (now - _eventIdRetention).UtcTicks;
+        while (true)
+        {
+            lock (_gate)
+                if (_eventIds.ForgetBefore(idsBefore, ExpirySlice)) break;
+            Thread.Yield();
+        }
+
+        return forgotten;
+    }
+
+    // ---- Checkpoints and restore ----
+
+    /// <summary>
+    /// Takes the state changed since the last checkpoint, consistent with <see cref="PresenceCheckpoint.Sequence"/>:
+    /// every logged event up to that sequence is reflected, none after it.
+    /// </summary>
+    public PresenceCheckpoint TakeCheckpoint()
+    {
+        lock (_gate) return _checkpoint.Take(_appliedSequence, id => _customers.GetValueOrDefault(id));
+    }
+
+    /// <summary>Puts a checkpoint that could not be written back into the dirty sets, to be retried.</summary>
+    public void ReturnCheckpoint(PresenceCheckpoint checkpoint)
+    {
+        lock (_gate)
+        {
+            foreach (var snapshot in checkpoint.Sessions)
+                if (_sessions.Find(snapshot.SessionId) is { } session) _checkpoint.Add(session);
+            foreach (var customer in checkpoint.Customers) _checkpoint.AddCustomer(customer.Id);
+            foreach (var cart in checkpoint.Carts)
+                _checkpoint.Add(_carts.Find(cart.Owner) ?? new Cart(cart.Owner) { Removed = true });
+        }
+    }
+
+    /// <summary>
+    /// Lists every session, customer and cart for the next <see cref="TakeCheckpoint"/>. A node that takes over the
+    /// checkpoint from another (ADR-007) has discarded its own change sets until then (the other node wrote them), so its
+    /// first checkpoint must be whole to be consistent with the sequence it names.
+    /// </summary>
+    public void MarkAllForCheckpoint()
+    {
+        lock (_gate)
+        {
+            foreach (var session in _sessions.All) _checkpoint.Add(session);
+            foreach (var customerId in _customers.Keys) _checkpoint.AddCustomer(customerId);
+            foreach (var cart in _carts.All) _checkpoint.Add(cart);
+        }
+    }
+
+    /// <summary>Loads persisted state at start, before any event is applied.</summary>
+    public void Restore(PresenceState state)
+    {
+        var now = _clock.GetUtcNow().UtcTicks;
+        lock (_gate)
+        {
+            foreach (var customer in state.Customers) _customers[customer.Id] = customer;
+            foreach (var cart in state.Carts) _carts.Restore(cart);
+            foreach (var seen in state.EventIds) _eventIds.Remember(seen.EventId, seen.SeenAt.UtcTicks);
+            foreach (var snapshot in state.Sessions)
+            {
+                if (_sessions.Find(snapshot.SessionId) is { } earlier) _sessions.Remove(earlier);
+                var session = _sessions.Add(snapshot.SessionId, snapshot.StartedAt);
+                session.CustomerId = snapshot.CustomerId;
+                session.LastActivity = snapshot.LastActivity;
+                session.LastUrl = snapshot.LastUrl;
+                session.Store = snapshot.Store;
+                session.UserAgent = snapshot.UserAgent;
+                _online.Reindex(session, now);
+            }
+
+            _appliedSequence = Math.Max(_appliedSequence, state.Sequence);
+            _online.Rows.ClearChanges();
+        }
     }
 }
 

@@ -39,7 +39,7 @@ internal readonly struct RowFilter
         || _lastUrl is not null || _store is not null || _search is not null;
 
     /// <summary>Reads the strings this filter will test on the row (their lengths), to bring them into the cache early.</summary>
-    public int Touch(RowSlot row)
+    public int Touch(in RowEntry row)
     {
         var profile = row.Profile;
         var sum = 0;
@@ -54,7 +54,7 @@ internal readonly struct RowFilter
 
     public bool Matches(in RowEntry row) =>
         MatchesValues(row.Type, row.LastActivityTicks, row.CustomerId == long.MinValue ? null : row.CustomerId)
-        && MatchesText(new SlotFields(row.Slot));
+        && MatchesText(new EntryFields(row));
 
     public bool Matches(OnlineRow row) =>
         MatchesValues(row.Type, row.LastActivity.UtcTicks, row.CustomerId) && MatchesText(new RecordFields(row));
@@ -111,13 +111,13 @@ internal interface IRowFields
     string SessionId { get; }
 }
 
-internal readonly struct SlotFields(RowSlot row) : IRowFields
+internal readonly struct EntryFields(RowEntry row) : IRowFields
 {
-    public long? CustomerId => row.CustomerId;
-    public string? FirstName => row.FirstName;
-    public string? LastName => row.LastName;
-    public string? Email => row.Email;
-    public string? Company => row.Company;
+    public long? CustomerId => row.CustomerId == long.MinValue ? null : row.CustomerId;
+    public string? FirstName => row.Profile?.FirstName;
+    public string? LastName => row.Profile?.LastName;
+    public string? Email => row.Profile?.Email;
+    public string? Company => row.Profile?.Company;
     public string? LastUrl => row.LastUrl;
     public string? Store => row.Store;
     public string SessionId => row.SessionId;

@@ -15,18 +15,18 @@ internal sealed class RowOrder(OnlineSortField sortField, bool descending) : ICo
     {
         if (ReferenceEquals(x.Slot, y.Slot)) return 0;
 
-        // Numeric columns compare the entries' inline values; text columns follow the slot (and its profile).
+        // Every column is in the entry (text columns as references); only a tie reads the slot, for its key.
         var byField = sortField switch
         {
             OnlineSortField.LastActivity => x.LastActivityTicks.CompareTo(y.LastActivityTicks),
             OnlineSortField.Id => x.CustomerId.CompareTo(y.CustomerId), // visitors (no ID) are long.MinValue: first, as null
-            OnlineSortField.FirstName => Text(x.Slot.FirstName, y.Slot.FirstName),
-            OnlineSortField.LastName => Text(x.Slot.LastName, y.Slot.LastName),
-            OnlineSortField.Email => Text(x.Slot.Email, y.Slot.Email),
-            OnlineSortField.Company => Text(x.Slot.Company, y.Slot.Company),
+            OnlineSortField.FirstName => Text(x.Profile?.FirstName, y.Profile?.FirstName),
+            OnlineSortField.LastName => Text(x.Profile?.LastName, y.Profile?.LastName),
+            OnlineSortField.Email => Text(x.Profile?.Email, y.Profile?.Email),
+            OnlineSortField.Company => Text(x.Profile?.Company, y.Profile?.Company),
             OnlineSortField.Type => x.Type.CompareTo(y.Type),
-            OnlineSortField.LastUrl => Text(x.Slot.LastUrl, y.Slot.LastUrl),
-            OnlineSortField.Store => Text(x.Slot.Store, y.Slot.Store),
+            OnlineSortField.LastUrl => Text(x.LastUrl, y.LastUrl),
+            OnlineSortField.Store => Text(x.Store, y.Store),
             _ => 0,
         };
         if (descending) byField = -byField;

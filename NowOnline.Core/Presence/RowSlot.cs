@@ -1,12 +1,22 @@
 namespace NowOnline.Core.Presence;
 
 /// <summary>
-/// One entry of the tracker's dense row list: the values every query tests and sorts on first, inline, so a scan over
-/// 100,000 rows reads one contiguous array and follows <see cref="Slot"/> only for text filters and text sorts.
+/// One entry of the tracker's dense row list: the values every query tests and sorts on, inline, so a scan reads one
+/// contiguous array and never follows <see cref="Slot"/> (only ties, and the page's rows, do).
 /// </summary>
-internal readonly record struct RowEntry(RowSlot Slot, long LastActivityTicks, long CustomerId, SessionType Type)
+/// <remarks>
+/// The text columns are here as references, not only on the slot: a text filter then costs one cache miss per row (the
+/// string, whose address the scan knows ahead, so the misses of many rows overlap) instead of a chain of two or three
+/// (slot, profile, string). At 1,000,000 rows the text views took 150-210 ms with the chain (the grid-query figure of
+/// bench/performance-notes.md); the four references cost 32 bytes per online row.
+/// </remarks>
+internal readonly record struct RowEntry(
+    RowSlot Slot, long LastActivityTicks, long CustomerId, SessionType Type, string? LastUrl, CustomerProfile? Profile,
+    string? Store, string SessionId)
 {
-    public static RowEntry Of(RowSlot slot) => new(slot, slot.LastActivityTicks, slot.CustomerId ?? long.MinValue, slot.Type);
+    public static RowEntry Of(RowSlot slot) =>
+        new(slot, slot.LastActivityTicks, slot.CustomerId ?? long.MinValue, slot.Type, slot.LastUrl, slot.Profile, slot.Store,
+            slot.SessionId);
 }
 
 /// <summary>

@@ -4,6 +4,9 @@ namespace NowOnline.Core.Presence;
 internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
 {
     public string SessionId { get; } = sessionId;
+
+    /// <summary>The session's place in the tracker's <see cref="SessionTable"/> (reused after the session is forgotten).</summary>
+    public int Handle { get; init; } = -1;
     // Times are kept as UTC ticks (8 bytes, not DateTimeOffset's 16): at a million sessions every field counts.
     private long _startedAtTicks = startedAt.UtcTicks;
     private long _lastActivityTicks = DateTimeOffset.MinValue.UtcTicks;
@@ -57,7 +60,7 @@ internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
     private string? _customerKey;
 
     // Keys are built once per session, not once per event: the hot path then hashes an existing string and allocates none.
-    public string VisitorCartKey => _visitorCartKey ??= PresenceTracker.VisitorCartKey(SessionId);
+    public string VisitorCartKey => _visitorCartKey ??= CartBook.VisitorKey(SessionId);
 
     /// <summary>The row (and cart) key <c>c:{id}</c> of a customer signed in on this session, cached for the last id asked.</summary>
     public string CustomerKey(long customerId)

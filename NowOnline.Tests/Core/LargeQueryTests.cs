@@ -21,7 +21,7 @@ public sealed class LargeQueryTests
         _tracker = TrackerFactory.Create(_clock);
         var random = new Random(11);
         var now = _clock.GetUtcNow();
-        var rows = PresenceTracker.ParallelScanThreshold * 3;
+        var rows = RowQuery.ParallelScanThreshold * 3;
         var events = new List<ActivityEvent>(rows + rows / 10);
         for (var i = 0; i < rows; i++)
         {

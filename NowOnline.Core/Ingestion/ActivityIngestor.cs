@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NowOnline.Core.Diagnostics;
@@ -32,6 +33,7 @@ public sealed partial class ActivityIngestor(
     private DateTimeOffset _lastCheckpoint;
     private long _writtenSequence = -1;
     private ActivityLogCheckpointPass? _pass;
+    private WalCheckpointer? _wal;
 
     /// <summary>True after a write failed, until a write (an event commit, a checkpoint or a probe) succeeds again.</summary>
     public bool StorageFaulted => _health.Faulted;
@@ -83,7 +85,7 @@ public sealed partial class ActivityIngestor(
     {
         _lastCheckpoint = clock.GetUtcNow();
         var reader = _queue.Reader;
-        using var wal = new WalCheckpointer(database, logger);
+        using var wal = _wal = new WalCheckpointer(database, logger);
         wal.Start();
         _applier.Start();
         try
@@ -149,6 +151,7 @@ public sealed partial class ActivityIngestor(
         }
 
         if (group.Count > 0) Commit(group);
+        if (_wal?.TakeCatchUp() == true && !_health.Faulted) TryCatchUpWal();
         if (checkpoints.Count > 0)
         {
             // Asked for: cover every event acknowledged so far, written whole before the answer.
@@ -286,6 +289,19 @@ public sealed partial class ActivityIngestor(
         }
     }
 
+    private void TryCatchUpWal()
+    {
+        try
+        {
+            _store.Log.CatchUpWal();
+        }
+        catch (SqliteException ex)
+        {
+            // Only the log's length is at stake: the background pass copies it later, and a broken file fails the next commit.
+            LogWalCatchUpFailure(logger, ex);
+        }
+    }
+
     private string? TryProbe()
     {
         var at = _health.StartProbe();
@@ -340,6 +356,9 @@ public sealed partial class ActivityIngestor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the state checkpoint; it will be retried")]
     private static partial void LogCheckpointFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The writer could not copy the write-ahead log's tail; the log is started over later")]
+    private static partial void LogWalCatchUpFailure(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The activity store can be written again")]
     private static partial void LogStorageRecovered(ILogger logger);

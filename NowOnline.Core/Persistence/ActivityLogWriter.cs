@@ -127,6 +127,21 @@ internal sealed class ActivityLogWriter : IDisposable
     }
 
     /// <summary>
+    /// Copies what is left of the write-ahead log into the database file (a passive checkpoint on the writer's connection,
+    /// between two transactions: nothing is appended meanwhile, so it copies everything unless a reader still needs old
+    /// frames). The next commit then starts the log over (see <see cref="WalCheckpointer"/> for why). Returns true when every
+    /// frame was copied.
+    /// </summary>
+    public bool CatchUpWal()
+    {
+        var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(_connection.Handle, "main", SQLitePCL.raw.SQLITE_CHECKPOINT_PASSIVE,
+            out var frames, out var copied);
+        if (rc == SQLitePCL.raw.SQLITE_BUSY) return false; // the background pass is copying: asked again after it
+        if (rc != SQLitePCL.raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        return frames == copied;
+    }
+
+    /// <summary>
     /// Writes a whole checkpoint now, slice after slice (at shutdown, on request, in tests): the changed state rows and the
     /// sequence they reflect, and the events logged since the last checkpoint filed under their event id and session.
     /// </summary>

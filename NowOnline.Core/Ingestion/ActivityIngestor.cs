@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NowOnline.Core.Diagnostics;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
@@ -20,6 +21,7 @@ public sealed partial class ActivityIngestor(
     PresenceTracker tracker,
     SqliteDatabase database,
     TimeProvider clock,
+    IOptions<PresenceOptions> presence,
     ILogger<ActivityIngestor> logger) : BackgroundService, IActivityIngestor
 {
     private const int MaxEventsPerCommit = 5000;
@@ -27,7 +29,8 @@ public sealed partial class ActivityIngestor(
 
     private readonly Channel<WriterWork> _queue = Channel.CreateBounded<WriterWork>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly WriterConnection _store = new(database);
+    private readonly WriterConnection _store = new(database, new EventIdFilter(presence.Value.EventIdFilterBytes,
+        TimeSpan.FromMinutes(presence.Value.EventIdRetentionMinutes) / EventIdFilter.GenerationsPerRetention, clock.GetUtcNow().UtcTicks));
     private readonly StorageHealth _health = new(database, clock);
     private readonly CommittedGroupApplier _applier = new(tracker, logger);
     private DateTimeOffset _lastCheckpoint;
@@ -88,6 +91,7 @@ public sealed partial class ActivityIngestor(
         using var wal = _wal = new WalCheckpointer(database, logger);
         wal.Start();
         _applier.Start();
+        LoadEventIdFilter();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -129,6 +133,7 @@ public sealed partial class ActivityIngestor(
             // Idle for a second: upkeep.
             if (!_health.Faulted) TryCheckpointSlice();
             if (_health.ProbeDue) TryProbe();
+            if (!_health.Faulted) _store.Log.SweepFilter(clock.GetUtcNow());
             return true;
         }
     }
@@ -170,9 +175,8 @@ public sealed partial class ActivityIngestor(
     private void Commit(List<EventBatch> group)
     {
         var started = NowOnlineMetrics.CommitStarted();
-        // One look at the tracker's ids for the whole group: one hold of its lock instead of one per event.
-        var known = tracker.KnownEvents(group.SelectMany(batch => batch.Events).Select(stored => stored.Event.EventId));
-        var tally = new GroupTally(group, known);
+        // Repeats of ids logged before are answered by the log's filter and index (ActivityLogWriter.Append), not here.
+        var tally = new GroupTally(group, knownIds: null);
         var toStore = tally.ToStore;
         if (toStore.Count > 0 && _health.Faulted)
         {
@@ -289,6 +293,19 @@ public sealed partial class ActivityIngestor(
         }
     }
 
+    /// <summary>Fills the event-id filter from the log before the first commit (retried with the next commit if it fails).</summary>
+    private void LoadEventIdFilter()
+    {
+        try
+        {
+            _ = _store.Log;
+        }
+        catch (Exception ex)
+        {
+            Fault(ex);
+        }
+    }
+
     private void TryCatchUpWal()
     {
         try
@@ -332,6 +349,8 @@ public sealed partial class ActivityIngestor(
                 {
                     // No free-space guard here: deleting is how space comes back.
                     var result = ActivityLog.DeleteExpired(_store.Connection, retention.Batch);
+                    // Fewer than asked: nothing received before the bound is left, so the event-id filter may forget it too.
+                    if (result.Events < retention.Batch.Size) _store.Log.ForgetBefore(retention.Batch.EventsBefore);
                     _health.Touched();
                     retention.Completion.TrySetResult(result);
                 }

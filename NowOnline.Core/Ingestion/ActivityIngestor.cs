@@ -133,7 +133,7 @@ public sealed partial class ActivityIngestor(
             // Idle for a second: upkeep.
             if (!_health.Faulted) TryCheckpointSlice();
             if (_health.ProbeDue) TryProbe();
-            if (!_health.Faulted) _store.Log.SweepFilter(clock.GetUtcNow());
+            if (!_health.Faulted) TrySweepFilter();
             return true;
         }
     }
@@ -303,6 +303,18 @@ public sealed partial class ActivityIngestor(
         catch (Exception ex)
         {
             Fault(ex);
+        }
+    }
+
+    private void TrySweepFilter()
+    {
+        try
+        {
+            _store.Log.SweepFilter(clock.GetUtcNow());
+        }
+        catch (Exception ex)
+        {
+            Fault(ex); // the writer's connection could not be opened: the probe reports it and decides when to try again
         }
     }
 

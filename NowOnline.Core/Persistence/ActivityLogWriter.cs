@@ -19,7 +19,8 @@ namespace NowOnline.Core.Persistence;
 /// A commit only appends to ActivityEvents (its keys, sequence and receive time, only grow). The random-key look-ups,
 /// event id (exactly-once) and session (timelines), are the EventIds and SessionEvents tables, filled in key order from
 /// the log by the last slices of each checkpoint pass. Until the pass's mark is written an id is found in the set of ids
-/// logged after the last mark, read back from the log when the connection is opened.
+/// logged after the last mark, read back from the log when the connection is opened. Both are asked only when the
+/// <see cref="EventIdFilter"/> in front of them answers "maybe": a new id, nearly every id, costs neither.
 /// </para>
 /// </summary>
 internal sealed class ActivityLogWriter : IDisposable

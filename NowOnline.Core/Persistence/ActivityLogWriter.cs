@@ -53,6 +53,8 @@ internal sealed class ActivityLogWriter : IDisposable
     private readonly List<string> _filed = [];
     private readonly RawStatement?[] _insertEvents = new RawStatement?[RowsPerInsert.Length];
     private readonly List<int> _toLog = [];
+    // Per commit after the mark: its last sequence and receive time (retention spares these events, so must the filter).
+    private readonly Queue<(long LastSequence, long AtTicks)> _afterMark = new();
     private ulong[] _hashes = new ulong[128];
     private long _mark;
     private RawStatement? _findEventId;
@@ -108,8 +110,16 @@ internal sealed class ActivityLogWriter : IDisposable
         using var tail = _connection.CreateCommand();
         tail.CommandText = $"SELECT {E.EventId}, {E.Sequence} FROM {E.Table} WHERE {E.Sequence} > $mark AND {E.EventId} IS NOT NULL";
         tail.Parameters.AddWithValue("$mark", _mark);
-        using var reader = tail.ExecuteReader();
-        while (reader.Read()) _unfolded[reader.GetString(0)] = reader.GetInt64(1);
+        using (var reader = tail.ExecuteReader())
+            while (reader.Read()) _unfolded[reader.GetString(0)] = reader.GetInt64(1);
+
+        _afterMark.Clear();
+        using var oldest = _connection.CreateCommand();
+        oldest.CommandText = $"SELECT MIN({E.ReceivedAtMs}), MAX({E.Sequence}) FROM {E.Table} WHERE {E.Sequence} > $mark";
+        oldest.Parameters.AddWithValue("$mark", _mark);
+        using var row = oldest.ExecuteReader();
+        if (row.Read() && !row.IsDBNull(0))
+            _afterMark.Enqueue((row.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(0)).UtcTicks));
     }
 
     /// <summary>
@@ -172,7 +182,12 @@ internal sealed class ActivityLogWriter : IDisposable
             _filter.Add(_hashes[i], nowTicks);
         }
 
-        if (toLog.Count > 0) _lastAppended = Math.Max(_lastAppended, sequences[toLog[^1]]);
+        if (toLog.Count > 0)
+        {
+            _lastAppended = Math.Max(_lastAppended, sequences[toLog[^1]]);
+            _afterMark.Enqueue((sequences[toLog[^1]], nowTicks));
+        }
+
         return sequences;
     }
 
@@ -188,10 +203,17 @@ internal sealed class ActivityLogWriter : IDisposable
         $"INSERT INTO {E.Table} ({E.EventId}, {E.SessionId}, {E.ReceivedAtMs}, {E.Payload}) VALUES "
         + string.Join(", ", Enumerable.Range(0, rows).Select(r => $"(?{r * 4 + 1}, ?{r * 4 + 2}, ?{r * 4 + 3}, ?{r * 4 + 4})"));
 
-    /// <summary>Retention deleted every logged event received before <paramref name="before"/>: the filter may forget them.</summary>
-    public void ForgetBefore(DateTimeOffset before) =>
+    /// <summary>
+    /// Retention deleted every logged event received before <paramref name="before"/> up to the checkpoint mark: the filter
+    /// may forget them, but not the events after the mark, which retention keeps however old they are.
+    /// </summary>
+    public void ForgetBefore(DateTimeOffset before)
+    {
         // Whole milliseconds, as the log stores receive times: an event in the same millisecond as the bound is kept.
-        _filter.ForgetBefore(DateTimeOffset.FromUnixTimeMilliseconds(before.ToUnixTimeMilliseconds()).UtcTicks);
+        var bound = DateTimeOffset.FromUnixTimeMilliseconds(before.ToUnixTimeMilliseconds()).UtcTicks;
+        foreach (var (_, at) in _afterMark) bound = Math.Min(bound, at);
+        _filter.ForgetBefore(bound);
+    }
 
     /// <summary>Clears a slice of an expired generation of the filter and starts a new one when due (when the writer idles).</summary>
     public void SweepFilter(DateTimeOffset now) => _filter.Sweep(now.UtcTicks);
@@ -367,6 +389,8 @@ internal sealed class ActivityLogWriter : IDisposable
     /// <summary>Ids filed in EventIds are found there: the set keeps only those logged after the mark.</summary>
     private void ForgetUnfoldedUpTo(long sequence)
     {
+        while (_afterMark.TryPeek(out var commit) && commit.LastSequence <= sequence) _afterMark.Dequeue();
+
         if (_lastAppended <= sequence)
         {
             _unfolded.Clear();

@@ -11,7 +11,7 @@ namespace NowOnline.Core.Ingestion;
 /// seek; "maybe" (a repeat, or about 1 in 250 new ids) is settled by the exact look-up. Memory is fixed by the budget
 /// whatever the rate: past about 2.3 bytes per id (64 MB hold ~26 million ids) buckets overflow and answer "maybe", so
 /// look-ups fall back to the index, never to a wrong answer. Before <see cref="IsLoaded"/> every answer is "maybe".
-/// Together with the 64-row inserts this took the writer's append from 5.6-5.8 to 3.4-4.6 µs of CPU per event
+/// Together with the 64-row inserts this took the writer's append from 5.6-7.0 to 3.4-4.6 µs of CPU per event
 /// ("The writer and de-duplication" in the performance notes), and it does the job of the tracker's exact window, which held only
 /// ~420,000 ids in the same 64 MB.
 /// <para>

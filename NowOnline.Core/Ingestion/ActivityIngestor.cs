@@ -1,6 +1,8 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NowOnline.Core.Diagnostics;
 using NowOnline.Core.Persistence;
 using NowOnline.Core.Presence;
@@ -19,6 +21,7 @@ public sealed partial class ActivityIngestor(
     PresenceTracker tracker,
     SqliteDatabase database,
     TimeProvider clock,
+    IOptions<PresenceOptions> presence,
     ILogger<ActivityIngestor> logger) : BackgroundService, IActivityIngestor
 {
     private const int MaxEventsPerCommit = 5000;
@@ -26,12 +29,14 @@ public sealed partial class ActivityIngestor(
 
     private readonly Channel<WriterWork> _queue = Channel.CreateBounded<WriterWork>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly WriterConnection _store = new(database);
+    private readonly WriterConnection _store = new(database, new EventIdFilter(presence.Value.EventIdFilterBytes,
+        TimeSpan.FromMinutes(presence.Value.EventIdRetentionMinutes) / EventIdFilter.GenerationsPerRetention, clock.GetUtcNow().UtcTicks));
     private readonly StorageHealth _health = new(database, clock);
     private readonly CommittedGroupApplier _applier = new(tracker, logger);
     private DateTimeOffset _lastCheckpoint;
     private long _writtenSequence = -1;
     private ActivityLogCheckpointPass? _pass;
+    private WalCheckpointer? _wal;
 
     /// <summary>True after a write failed, until a write (an event commit, a checkpoint or a probe) succeeds again.</summary>
     public bool StorageFaulted => _health.Faulted;
@@ -83,9 +88,10 @@ public sealed partial class ActivityIngestor(
     {
         _lastCheckpoint = clock.GetUtcNow();
         var reader = _queue.Reader;
-        using var wal = new WalCheckpointer(database, logger);
+        using var wal = _wal = new WalCheckpointer(database, logger);
         wal.Start();
         _applier.Start();
+        LoadEventIdFilter();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -127,6 +133,7 @@ public sealed partial class ActivityIngestor(
             // Idle for a second: upkeep.
             if (!_health.Faulted) TryCheckpointSlice();
             if (_health.ProbeDue) TryProbe();
+            if (!_health.Faulted) TrySweepFilter();
             return true;
         }
     }
@@ -149,6 +156,7 @@ public sealed partial class ActivityIngestor(
         }
 
         if (group.Count > 0) Commit(group);
+        if (_wal?.TakeCatchUp() == true && !_health.Faulted) TryCatchUpWal();
         if (checkpoints.Count > 0)
         {
             // Asked for: cover every event acknowledged so far, written whole before the answer.
@@ -167,9 +175,8 @@ public sealed partial class ActivityIngestor(
     private void Commit(List<EventBatch> group)
     {
         var started = NowOnlineMetrics.CommitStarted();
-        // One look at the tracker's ids for the whole group: one hold of its lock instead of one per event.
-        var known = tracker.KnownEvents(group.SelectMany(batch => batch.Events).Select(stored => stored.Event.EventId));
-        var tally = new GroupTally(group, known);
+        // Repeats of ids logged before are answered by the log's filter and index (ActivityLogWriter.Append), not here.
+        var tally = new GroupTally(group, knownIds: null);
         var toStore = tally.ToStore;
         if (toStore.Count > 0 && _health.Faulted)
         {
@@ -286,6 +293,44 @@ public sealed partial class ActivityIngestor(
         }
     }
 
+    /// <summary>Fills the event-id filter from the log before the first commit (retried with the next commit if it fails).</summary>
+    private void LoadEventIdFilter()
+    {
+        try
+        {
+            _ = _store.Log;
+        }
+        catch (Exception ex)
+        {
+            Fault(ex);
+        }
+    }
+
+    private void TrySweepFilter()
+    {
+        try
+        {
+            _store.Log.SweepFilter(clock.GetUtcNow());
+        }
+        catch (Exception ex)
+        {
+            Fault(ex); // the writer's connection could not be opened: the probe reports it and decides when to try again
+        }
+    }
+
+    private void TryCatchUpWal()
+    {
+        try
+        {
+            _store.Log.CatchUpWal();
+        }
+        catch (SqliteException ex)
+        {
+            // Only the log's length is at stake: the background pass copies it later, and a broken file fails the next commit.
+            LogWalCatchUpFailure(logger, ex);
+        }
+    }
+
     private string? TryProbe()
     {
         var at = _health.StartProbe();
@@ -316,6 +361,8 @@ public sealed partial class ActivityIngestor(
                 {
                     // No free-space guard here: deleting is how space comes back.
                     var result = ActivityLog.DeleteExpired(_store.Connection, retention.Batch);
+                    // Fewer than asked: nothing received before the bound is left, so the event-id filter may forget it too.
+                    if (result.Events < retention.Batch.Size) _store.Log.ForgetBefore(retention.Batch.EventsBefore);
                     _health.Touched();
                     retention.Completion.TrySetResult(result);
                 }
@@ -340,6 +387,9 @@ public sealed partial class ActivityIngestor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the state checkpoint; it will be retried")]
     private static partial void LogCheckpointFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The writer could not copy the write-ahead log's tail; the log is started over later")]
+    private static partial void LogWalCatchUpFailure(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The activity store can be written again")]
     private static partial void LogStorageRecovered(ILogger logger);

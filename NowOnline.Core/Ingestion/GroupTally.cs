@@ -1,14 +1,16 @@
 namespace NowOnline.Core.Ingestion;
 
 /// <summary>
-/// Sorts a commit group's events, request by request, into bots (counted and dropped), repeats (an id the tracker knows
-/// or one seen earlier in the group) and events to store, and keeps per request what its reply will say.
+/// Sorts a commit group's events, request by request, into bots (counted and dropped), repeats (an id known already, or
+/// one seen earlier in the group) and events to store, and keeps per request what its reply will say.
 /// </summary>
 internal sealed class GroupTally
 {
     private readonly List<int> _owners = [];
 
-    public GroupTally(List<EventBatch> group, bool[] knownIds)
+    /// <param name="group">The requests of the group.</param>
+    /// <param name="knownIds">Per event of the group, whether its id is known already (null: none is known here).</param>
+    public GroupTally(List<EventBatch> group, bool[]? knownIds)
     {
         Accepted = new int[group.Count];
         Duplicates = new int[group.Count];
@@ -19,7 +21,8 @@ internal sealed class GroupTally
         {
             foreach (var stored in group[i].Events)
             {
-                var isKnown = knownIds[n++];
+                var isKnown = knownIds is not null && knownIds[n];
+                n++;
                 if (stored.IsBot) Ignored[i]++;
                 else if (stored.Event.EventId is { } id && (isKnown || !idsInGroup.Add(id))) Duplicates[i]++;
                 else

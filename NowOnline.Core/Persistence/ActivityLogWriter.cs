@@ -19,7 +19,8 @@ namespace NowOnline.Core.Persistence;
 /// A commit only appends to ActivityEvents (its keys, sequence and receive time, only grow). The random-key look-ups,
 /// event id (exactly-once) and session (timelines), are the EventIds and SessionEvents tables, filled in key order from
 /// the log by the last slices of each checkpoint pass. Until the pass's mark is written an id is found in the set of ids
-/// logged after the last mark, read back from the log when the connection is opened.
+/// logged after the last mark, read back from the log when the connection is opened. Both are asked only when the
+/// <see cref="EventIdFilter"/> in front of them answers "maybe": a new id, nearly every id, costs neither.
 /// </para>
 /// </summary>
 internal sealed class ActivityLogWriter : IDisposable
@@ -39,11 +40,23 @@ internal sealed class ActivityLogWriter : IDisposable
     /// </summary>
     public const int FoldSequencesPerRow = 4;
 
+    /// <summary>
+    /// Rows per INSERT statement on the append path: one prepared statement binds 64 events, so the statement's VDBE program
+    /// starts, opens its cursor and finds the table's last page once per 64 rows instead of per row ("The writer and
+    /// de-duplication" in the performance notes). A group's remainder goes in statements of 16, 4 and 1 rows.
+    /// </summary>
+    private static readonly int[] RowsPerInsert = [64, 16, 4, 1];
+
     private readonly SqliteConnection _connection;
+    private readonly EventIdFilter _filter;
     private readonly Dictionary<string, long> _unfolded = new(StringComparer.Ordinal);
     private readonly List<string> _filed = [];
+    private readonly RawStatement?[] _insertEvents = new RawStatement?[RowsPerInsert.Length];
+    private readonly List<int> _toLog = [];
+    // Per commit after the mark: its last sequence and receive time (retention spares these events, so must the filter).
+    private readonly Queue<(long LastSequence, long AtTicks)> _afterMark = new();
+    private ulong[] _hashes = new ulong[128];
     private long _mark;
-    private RawStatement? _insertEvent;
     private RawStatement? _findEventId;
     private RawStatement? _foldEventIds;
     private RawStatement? _foldSessionEvents;
@@ -54,9 +67,13 @@ internal sealed class ActivityLogWriter : IDisposable
     private RawStatement? _markCheckpoint;
     private long _lastAppended;
 
-    public ActivityLogWriter(SqliteConnection connection)
+    /// <param name="connection">The writer's connection (open).</param>
+    /// <param name="filter">The event-id filter, kept by the caller across connections; filled from the log here when it is
+    /// not loaded yet. Without one, a small filter of this writer's own is made.</param>
+    public ActivityLogWriter(SqliteConnection connection, EventIdFilter? filter = null)
     {
         _connection = connection;
+        _filter = filter ?? new EventIdFilter(1024 * 1024, TimeSpan.FromHours(2), DateTimeOffset.UtcNow.UtcTicks);
         using (var pragmas = connection.CreateCommand())
         {
             // Each checkpoint touches state rows all over the Sessions and CartItems tables: keep them cached (64 MiB).
@@ -67,6 +84,18 @@ internal sealed class ActivityLogWriter : IDisposable
         }
 
         ReadUnfolded();
+        if (!_filter.IsLoaded) LoadFilter();
+    }
+
+    /// <summary>Adds every event id the log holds to the filter (at start: 1,000,000 ids take about a second).</summary>
+    private void LoadFilter()
+    {
+        using var ids = _connection.CreateCommand();
+        ids.CommandText = $"SELECT {E.EventId}, {E.ReceivedAtMs} FROM {E.Table} WHERE {E.EventId} IS NOT NULL";
+        using var reader = ids.ExecuteReader();
+        while (reader.Read())
+            _filter.Add(_filter.Hash(reader.GetString(0)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)).UtcTicks);
+        _filter.IsLoaded = true;
     }
 
     private void ReadUnfolded()
@@ -81,49 +110,127 @@ internal sealed class ActivityLogWriter : IDisposable
         using var tail = _connection.CreateCommand();
         tail.CommandText = $"SELECT {E.EventId}, {E.Sequence} FROM {E.Table} WHERE {E.Sequence} > $mark AND {E.EventId} IS NOT NULL";
         tail.Parameters.AddWithValue("$mark", _mark);
-        using var reader = tail.ExecuteReader();
-        while (reader.Read()) _unfolded[reader.GetString(0)] = reader.GetInt64(1);
+        using (var reader = tail.ExecuteReader())
+            while (reader.Read()) _unfolded[reader.GetString(0)] = reader.GetInt64(1);
+
+        _afterMark.Clear();
+        using var oldest = _connection.CreateCommand();
+        oldest.CommandText = $"SELECT MIN({E.ReceivedAtMs}), MAX({E.Sequence}) FROM {E.Table} WHERE {E.Sequence} > $mark";
+        oldest.Parameters.AddWithValue("$mark", _mark);
+        using var row = oldest.ExecuteReader();
+        if (row.Read() && !row.IsDBNull(0))
+            _afterMark.Enqueue((row.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(0)).UtcTicks));
     }
 
     /// <summary>
     /// Appends events in one transaction. Returns each event's sequence, or 0 for an event whose id is already in the
-    /// log (applied before, possibly longer ago than the in-memory window): it is stored and applied only once.
+    /// log (applied before, however long ago the log still holds it): it is stored and applied only once.
     /// The ids within <paramref name="events"/> must be distinct (the caller drops repeats within a group).
     /// </summary>
     public long[] Append(IReadOnlyList<StoredEvent> events, DateTimeOffset receivedAt)
     {
-        using var transaction = WriteTransaction.Begin(_connection);
-        var insert = _insertEvent ??= new RawStatement(_connection,
-            $"INSERT INTO {E.Table} ({E.EventId}, {E.SessionId}, {E.ReceivedAtMs}, {E.Payload}) VALUES (?1, ?2, ?3, ?4)");
-        var find = _findEventId ??= new RawStatement(_connection, $"SELECT 1 FROM {I.Table} WHERE {I.EventId} = ?1");
+        var nowTicks = receivedAt.UtcTicks;
+        _filter.Sweep(nowTicks);
         var sequences = new long[events.Count];
-        var logged = new List<int>();
-        var at = receivedAt.ToUnixTimeMilliseconds();
+        if (_hashes.Length < events.Count) _hashes = new ulong[Math.Max(events.Count, _hashes.Length * 2)];
+        var toLog = _toLog;
+        toLog.Clear();
+        using var transaction = WriteTransaction.Begin(_connection);
         for (var i = 0; i < events.Count; i++)
         {
-            var stored = events[i];
-            if (stored.Event.EventId is { } id)
+            if (events[i].Event.EventId is { } id)
             {
-                if (_unfolded.ContainsKey(id)) continue;
-                find.Bind(1, id);
-                if (find.HasRow()) continue;
-                logged.Add(i);
+                var hash = _hashes[i] = _filter.Hash(id);
+                // The filter's "absent" is certain: a new id costs no look-up; "maybe" is settled exactly.
+                if (_filter.MayContain(hash) && IsLogged(id)) continue;
             }
 
-            insert.Bind(1, stored.Event.EventId);
-            insert.Bind(2, stored.Event.SessionId);
-            insert.Bind(3, at);
-            insert.BindUtf8(4, stored.Payload.Span);
-            insert.Execute();
-            sequences[i] = insert.LastInsertRowId;
+            toLog.Add(i);
         }
 
-        var last = sequences.Length == 0 ? 0 : sequences.Max();
+        var at = receivedAt.ToUnixTimeMilliseconds();
+        var next = 0;
+        for (var size = 0; size < RowsPerInsert.Length; size++)
+        {
+            var rows = RowsPerInsert[size];
+            while (toLog.Count - next >= rows)
+            {
+                var insert = _insertEvents[size] ??= new RawStatement(_connection, InsertSql(rows));
+                for (var r = 0; r < rows; r++)
+                {
+                    var stored = events[toLog[next + r]];
+                    var p = r * 4;
+                    insert.Bind(p + 1, stored.Event.EventId);
+                    insert.Bind(p + 2, stored.Event.SessionId);
+                    insert.Bind(p + 3, at);
+                    insert.BindUtf8(p + 4, stored.Payload.Span);
+                }
+
+                insert.Execute();
+                // One writer, no rowid given: the rows of one statement take consecutive rowids, the last one reported.
+                var last = insert.LastInsertRowId;
+                for (var r = 0; r < rows; r++) sequences[toLog[next + r]] = last - rows + 1 + r;
+                next += rows;
+            }
+        }
 
         transaction.Commit();
-        foreach (var i in logged) _unfolded[events[i].Event.EventId!] = sequences[i];
-        _lastAppended = Math.Max(_lastAppended, last);
+        foreach (var i in toLog)
+        {
+            if (events[i].Event.EventId is not { } id) continue;
+            _unfolded[id] = sequences[i];
+            _filter.Add(_hashes[i], nowTicks);
+        }
+
+        if (toLog.Count > 0)
+        {
+            _lastAppended = Math.Max(_lastAppended, sequences[toLog[^1]]);
+            _afterMark.Enqueue((sequences[toLog[^1]], nowTicks));
+        }
+
         return sequences;
+    }
+
+    private bool IsLogged(string id)
+    {
+        if (_unfolded.ContainsKey(id)) return true;
+        var find = _findEventId ??= new RawStatement(_connection, $"SELECT 1 FROM {I.Table} WHERE {I.EventId} = ?1");
+        find.Bind(1, id);
+        return find.HasRow();
+    }
+
+    private static string InsertSql(int rows) =>
+        $"INSERT INTO {E.Table} ({E.EventId}, {E.SessionId}, {E.ReceivedAtMs}, {E.Payload}) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(r => $"(?{r * 4 + 1}, ?{r * 4 + 2}, ?{r * 4 + 3}, ?{r * 4 + 4})"));
+
+    /// <summary>
+    /// Retention deleted every logged event received before <paramref name="before"/> up to the checkpoint mark: the filter
+    /// may forget them, but not the events after the mark, which retention keeps however old they are.
+    /// </summary>
+    public void ForgetBefore(DateTimeOffset before)
+    {
+        // Whole milliseconds, as the log stores receive times: an event in the same millisecond as the bound is kept.
+        var bound = DateTimeOffset.FromUnixTimeMilliseconds(before.ToUnixTimeMilliseconds()).UtcTicks;
+        foreach (var (_, at) in _afterMark) bound = Math.Min(bound, at);
+        _filter.ForgetBefore(bound);
+    }
+
+    /// <summary>Clears a slice of an expired generation of the filter and starts a new one when due (when the writer idles).</summary>
+    public void SweepFilter(DateTimeOffset now) => _filter.Sweep(now.UtcTicks);
+
+    /// <summary>
+    /// Copies what is left of the write-ahead log into the database file (a passive checkpoint on the writer's connection,
+    /// between two transactions: nothing is appended meanwhile, so it copies everything unless a reader still needs old
+    /// frames). The next commit then starts the log over (see <see cref="WalCheckpointer"/> for why). Returns true when every
+    /// frame was copied.
+    /// </summary>
+    public bool CatchUpWal()
+    {
+        var rc = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(_connection.Handle, "main", SQLitePCL.raw.SQLITE_CHECKPOINT_PASSIVE,
+            out var frames, out var copied);
+        if (rc == SQLitePCL.raw.SQLITE_BUSY) return false; // the background pass is copying: asked again after it
+        if (rc != SQLitePCL.raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        return frames == copied;
     }
 
     /// <summary>
@@ -282,6 +389,8 @@ internal sealed class ActivityLogWriter : IDisposable
     /// <summary>Ids filed in EventIds are found there: the set keeps only those logged after the mark.</summary>
     private void ForgetUnfoldedUpTo(long sequence)
     {
+        while (_afterMark.TryPeek(out var commit) && commit.LastSequence <= sequence) _afterMark.Dequeue();
+
         if (_lastAppended <= sequence)
         {
             _unfolded.Clear();
@@ -296,7 +405,8 @@ internal sealed class ActivityLogWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var statement in new[] { _insertEvent, _findEventId, _foldEventIds, _foldSessionEvents, _upsertCustomer,
+        foreach (var statement in _insertEvents) statement?.Dispose();
+        foreach (var statement in new[] { _findEventId, _foldEventIds, _foldSessionEvents, _upsertCustomer,
                      _upsertSession, _clearCart, _insertCartLine, _markCheckpoint })
             statement?.Dispose();
     }

@@ -1,11 +1,12 @@
 namespace NowOnline.Core.Presence;
 
 /// <summary>
-/// The event ids applied recently, exactly (no false positives: a "seen" answer drops an event). Oldest first out: an id
+/// The event ids applied last, exactly (no false positives: a "seen" answer drops an event). Oldest first out: an id
 /// leaves when it is older than the retention, or when the window holds <see cref="Capacity"/> ids, so its memory is
-/// bounded whatever the traffic. An id that left is still answered as a duplicate by the durable event-id index that the
-/// writer consults before it stores an event (ActivityLogWriter), also after a restart; this window only saves that look-up
-/// for recent repeats and keeps a direct <see cref="PresenceTracker.Apply"/> exactly-once.
+/// bounded whatever the traffic. On SQLite the writer answers repeats before it stores an event (its fingerprint filter in
+/// front of the durable event-id index, ActivityLogWriter), also after a restart; this window keeps a direct
+/// <see cref="PresenceTracker.Apply"/> exactly-once and, on several nodes, drops the later of two copies of one id that two
+/// nodes appended at the same moment, so it needs only the last moments: 1/8 of the budget.
 /// Not thread-safe: the tracker touches it under its lock.
 /// </summary>
 internal sealed class EventIdWindow(int capacity)
@@ -53,10 +54,11 @@ internal sealed class EventIdWindow(int capacity)
     }
 
     /// <summary>
-    /// Ids that fit in <paramref name="megabytes"/>: about 160 bytes each (a 32-character id string 90, its dictionary
-    /// entry 32 and queue entry 16, plus the tables' spare capacity).
+    /// Ids that fit in the tracker's share of a budget of <paramref name="megabytes"/> (<see cref="PresenceOptions"/>): about
+    /// 160 bytes each (a 32-character id string 90, its dictionary entry 32 and queue entry 16, plus the tables' spare capacity).
     /// </summary>
-    public static int CapacityFor(int megabytes) => (int)Math.Min(int.MaxValue / 2, megabytes * 1024L * 1024 / BytesPerId);
+    public static int CapacityFor(int megabytes) =>
+        (int)Math.Min(int.MaxValue / 2, Math.Max(1, PresenceOptions.EventIdWindowBytes(megabytes) / BytesPerId));
 
     internal const int BytesPerId = 160;
 }

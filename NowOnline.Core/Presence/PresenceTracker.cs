@@ -80,12 +80,6 @@ public sealed class PresenceTracker
 
     // ---- Ingestion: de-duplication, bots, the rules ----
 
-    /// <summary>True when the event id is among the recently applied ones this tracker keeps (see <see cref="EventIdWindow"/>).</summary>
-    public bool IsKnownEvent(string eventId)
-    {
-        lock (_gate) return _eventIds.Contains(eventId);
-    }
-
     /// <summary>For each id (null: none), whether it was already applied, all under one hold of the lock.</summary>
     public bool[] KnownEvents(IEnumerable<string?> eventIds)
     {

@@ -59,9 +59,9 @@ public sealed class EventIdWindowTests
     }
 
     [Fact]
-    public void The_memory_budget_sets_the_capacity()
+    public void The_tracker_gets_an_eighth_of_the_memory_budget()
     {
-        Assert.Equal(64 * 1024 * 1024 / EventIdWindow.BytesPerId, EventIdWindow.CapacityFor(64));
+        Assert.Equal(8 * 1024 * 1024 / EventIdWindow.BytesPerId, EventIdWindow.CapacityFor(64));
         Assert.Throws<ArgumentOutOfRangeException>(() => new EventIdWindow(0));
     }
 }

@@ -48,6 +48,36 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_group_of_any_size_is_logged_in_order_with_consecutive_sequences_and_its_own_payloads()
+    {
+        // 64 + 64 + 16 + 4 + 1 + 1 rows: every size of the multi-row insert, and the remainder.
+        var events = Enumerable.Range(0, 150).Select(i => CartAdd($"v-{i}", At, eventId: $"g-{i}")).ToArray();
+        var (sequences, logged) = await WithWriterAsync((writer, connection) =>
+            (Append(writer, events), Column(connection, "SELECT Sequence || '=' || EventId || '/' || SessionId FROM ActivityEvents ORDER BY Sequence")));
+
+        Assert.Equal(Enumerable.Range(1, 150).Select(i => (long)i), sequences);
+        Assert.Equal(Enumerable.Range(0, 150).Select(i => $"{i + 1}=g-{i}/v-{i}"), logged);
+    }
+
+    [Fact]
+    public async Task An_id_logged_after_the_checkpoint_stays_a_duplicate_when_retention_has_passed_its_receive_time()
+    {
+        // Retention never deletes events after the checkpoint mark, so the writer's filter must not forget their ids either.
+        var again = await WithWriterAsync((writer, _) =>
+        {
+            Append(writer, CartAdd("v-1", At, eventId: "e-1"));
+            var later = At.AddYears(2);
+            writer.ForgetBefore(later);
+            writer.SweepFilter(later); // a new generation starts
+            writer.SweepFilter(later); // the old one is swept if retention allows it
+            return Append(writer, CartAdd("v-1", At, eventId: "e-1"), CartAdd("v-1", At, eventId: "e-2"));
+        });
+
+        Assert.Equal(0, again[0]);
+        Assert.True(again[1] > 0);
+    }
+
+    [Fact]
     public async Task Checkpoint_files_the_logged_events_under_their_id_and_session_and_ids_stay_duplicates()
     {
         var (sequences, ids, timeline) = await WithWriterAsync((writer, connection) =>

@@ -19,7 +19,7 @@ public static class Soak
     public sealed record Point(long Events, long Resident, long? Heap, long? Committed)
     {
         public string Describe() => $"{Events:N0} events: {Resident / 1048576.0:N0} MB"
-            + (Heap is { } h && Committed is { } c ? $" (managed heap {h / 1048576.0:N0}, GC committed {c / 1048576.0:N0})" : "");
+            + (Heap is { } h and > 0 && Committed is { } c ? $" (managed heap {h / 1048576.0:N0}, GC committed {c / 1048576.0:N0})" : "");
     }
 
     public sealed record Result(string Name, long Accepted, double Seconds, double CpuMicrosecondsPerEvent, long ResidentAtStart,
@@ -32,6 +32,8 @@ public static class Soak
         ("server-conserve", "Server GC with DATAS and GCConserveMemory=5", new() { ["DOTNET_GCConserveMemory"] = "5" }),
         ("server-hard-limit", "Server GC with DATAS and GCHeapHardLimit=320 MiB", new() { ["DOTNET_GCHeapHardLimit"] = "0x14000000" }),
         ("workstation", "Workstation GC, concurrent (background) collections", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1" }),
+        // Not a GC setting: glibc's malloc keeps an arena per thread (up to 8 per core), where SQLite's page caches live.
+        ("malloc-arenas-2", "Server GC with DATAS, glibc MALLOC_ARENA_MAX=2 (native heap)", new() { ["MALLOC_ARENA_MAX"] = "2" }),
     ];
 
     /// <summary><c>soak</c>: one soak, written as soak.json; <c>gc-matrix</c>: one soak per GC configuration, written as gc.json.</summary>

@@ -67,6 +67,12 @@ public sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>The most resident memory the process has had so far (VmHWM), in bytes; 0 once it has exited.</summary>
     public long PeakResidentBytes() => Status("VmHWM:");
 
+    /// <summary>
+    /// Resident memory by kind (/proc status): anonymous (the GC's heap, glibc's malloc arenas where SQLite's page caches
+    /// live, thread stacks), file-backed (the runtime's and the app's assemblies) and shared (JIT code, double-mapped).
+    /// </summary>
+    public (long Anonymous, long File, long Shared) ResidentByKind() => (Status("RssAnon:"), Status("RssFile:"), Status("RssShmem:"));
+
     private long Status(string field)
     {
         try

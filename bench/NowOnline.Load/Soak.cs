@@ -16,10 +16,11 @@ public static class Soak
 {
     public const int Sessions = 50_000;
 
-    public sealed record Point(long Events, long Resident, long? Heap, long? Committed)
+    public sealed record Point(long Events, long Resident, long? Heap, long? Committed, long Anonymous, long File, long Shared)
     {
         public string Describe() => $"{Events:N0} events: {Resident / 1048576.0:N0} MB"
-            + (Heap is { } h and > 0 && Committed is { } c ? $" (managed heap {h / 1048576.0:N0}, GC committed {c / 1048576.0:N0})" : "");
+            + (Heap is { } h and > 0 && Committed is { } c ? $" (managed heap {h / 1048576.0:N0}, GC committed {c / 1048576.0:N0}" : " (")
+            + $"{(Heap is > 0 ? ", " : "")}anonymous {Anonymous / 1048576.0:N0}, files {File / 1048576.0:N0}, JIT code {Shared / 1048576.0:N0})";
     }
 
     public sealed record Result(string Name, long Accepted, double Seconds, double CpuMicrosecondsPerEvent, long ResidentAtStart,
@@ -128,7 +129,8 @@ public static class Soak
         Point Sample()
         {
             var heap = counters?.LastHeap();
-            return new Point(accepted, app.ResidentBytes(), heap?.Heap, heap?.Committed);
+            var (anonymous, file, shared) = app.ResidentByKind();
+            return new Point(accepted, app.ResidentBytes(), heap?.Heap, heap?.Committed, anonymous, file, shared);
         }
 
         points.Add(Sample());

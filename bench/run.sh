@@ -49,7 +49,7 @@ load $quick --app "$app" --wrk-script "$PWD/bench/wrk/batches.lua" --out "$resul
 echo "== metrics cost: Metrics:Enabled off and on side by side, alternating wrk rounds, perf share ($mode)"
 load metrics-cost $quick --app "$app" --wrk-script "$PWD/bench/wrk/batches.lua" --out "$results/metrics.json"
 
-echo "== soak: resident memory against events accepted, 50,000 sessions ($mode: ${quick:+1,000,000 events or 60 s}${quick:-10,000,000 events or 900 s})"
+echo "== soak: resident memory against events accepted, 50,000 sessions ($mode: ${quick:+1,000,000 events or 60 s}${quick:-10,000,000 events or 1,800 s})"
 load soak $quick --app "$app" --wrk-script "$PWD/bench/wrk/batches.lua" --out "$results/soak.json"
 
 echo "== report"

@@ -52,7 +52,7 @@ public static class Soak
         var script = Path.GetFullPath(Option("--wrk-script", "bench/wrk/batches.lua"));
         var output = Path.GetFullPath(Option("--out", matrix ? "bench/results/gc.json" : "bench/results/soak.json"));
         var events = LongOption("--events", matrix ? 2_000_000 : quick ? 1_000_000 : 10_000_000);
-        var seconds = LongOption("--seconds", matrix ? 240 : quick ? 60 : 900);
+        var seconds = LongOption("--seconds", matrix ? 240 : quick ? 60 : 1_800);
         var every = LongOption("--every", matrix ? 500_000 : quick ? 250_000 : 1_000_000);
         var only = Option("--configs", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var folder = Directory.CreateTempSubdirectory("nowonline-soak-").FullName;

@@ -60,7 +60,11 @@ public static class NowOnlineMetrics
     /// <summary>The start of a commit group: pass the value to <see cref="Committed"/> when the group is stored.</summary>
     public static long CommitStarted() => Stopwatch.GetTimestamp();
 
-    /// <summary>Records a stored commit group: its per-batch counts, its duration, and a span when tracing listens.</summary>
+    /// <summary>
+    /// Records a stored commit group: its per-batch counts, its duration, and a span when tracing listens. Once per group,
+    /// not per event or request, and without tags or allocation (test <c>Recording_a_commit_group_allocates_nothing</c>),
+    /// so metrics add no garbage to the ingestion path (bench/performance-notes.md, "Metrics cost (issue 15)").
+    /// </summary>
     public static void Committed(long started, int[] accepted, int[] duplicates, int[] ignored)
     {
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -81,7 +85,11 @@ public static class NowOnlineMetrics
     }
 
     public static void RequestRejected(int statusCode) =>
-        Rejected.Add(1, new KeyValuePair<string, object?>("status_code", statusCode));
+        Rejected.Add(1, new KeyValuePair<string, object?>("status_code",
+            statusCode is >= 400 and < 600 ? BoxedStatusCodes[statusCode - 400] : statusCode));
+
+    // The tag value is an object: one box per refusal status, made once, so counting a refusal allocates nothing.
+    private static readonly object[] BoxedStatusCodes = [.. Enumerable.Range(400, 200).Select(code => (object)code)];
 
     /// <summary>Counts sessions that expired; returns <paramref name="count"/> so a call can wrap the expiry itself.</summary>
     public static int SessionsExpired(int count)

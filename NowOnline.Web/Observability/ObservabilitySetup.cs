@@ -21,7 +21,7 @@ public static class ObservabilitySetup
     // connections, SignalR's connections, and unhandled exceptions (recorded only when one happens). Not
     // AddAspNetCoreInstrumentation(): on .NET it listens to every ASP.NET Core meter, and routing, authentication,
     // authorization, rate limiting and the memory pool each record one or more measurements per request
-    // (bench/performance-notes.md, "What metrics cost").
+    // (bench/performance-notes.md, "Metrics cost (issue 15)").
     private static readonly string[] FrameworkMeters =
     [
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",

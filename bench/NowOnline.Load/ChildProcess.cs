@@ -61,12 +61,27 @@ public sealed partial class ChildProcess : IAsyncDisposable
         throw new TimeoutException($"{Path.GetFileName(dll)} did not answer {readyPath} within 120 s; see {log}");
     }
 
-    /// <summary>The process's resident memory (VmRSS), in bytes.</summary>
-    public long ResidentBytes()
+    /// <summary>The process's resident memory (VmRSS), in bytes; 0 once it has exited.</summary>
+    public long ResidentBytes() => Status("VmRSS:");
+
+    /// <summary>The most resident memory the process has had so far (VmHWM), in bytes; 0 once it has exited.</summary>
+    public long PeakResidentBytes() => Status("VmHWM:");
+
+    /// <summary>
+    /// Resident memory by kind (/proc status): anonymous (the GC's heap, glibc's malloc arenas where SQLite's page caches
+    /// live, thread stacks), file-backed (the runtime's and the app's assemblies) and shared (JIT code, double-mapped).
+    /// </summary>
+    public (long Anonymous, long File, long Shared) ResidentByKind() => (Status("RssAnon:"), Status("RssFile:"), Status("RssShmem:"));
+
+    private long Status(string field)
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException) { } // exited
         return 0;
     }
 
@@ -74,7 +89,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public TimeSpan CpuTime()
     {
         _process.Refresh();
-        return _process.TotalProcessorTime;
+        return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
     }
 
     public async ValueTask DisposeAsync()

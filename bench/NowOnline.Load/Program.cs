@@ -9,6 +9,9 @@ using NowOnline.Load;
 // NowOnline.Load serve-classic DATABASE --urls URL the Magento-style baseline (one autocommitted row write per event)
 // NowOnline.Load write-bodies FILE                 the wrk script's bodies, for profiling a server by hand
 // NowOnline.Load cluster --postgres CONNECTION      several nodes on one PostgreSQL (bench/cluster.sh)
+// NowOnline.Load metrics-cost [--quick] --app DLL   Metrics:Enabled off vs on, alternating wrk rounds (metrics.json, issue 15)
+// NowOnline.Load soak [--quick] --app DLL           resident memory against events accepted, 50,000 sessions (soak.json, issue 14)
+// NowOnline.Load gc-matrix --app DLL [--configs a,b] the soak once per GC configuration (gc.json)
 if (args.Length > 0 && args[0] == "serve-floor")
 {
     await FloorServer.RunAsync(args[1..]);
@@ -28,6 +31,9 @@ if (args.Length > 1 && args[0] == "write-bodies")
 }
 
 if (args.Length > 0 && args[0] == "cluster") return await ClusterRun.RunAsync(args[1..]); // bench/cluster.sh
+if (args.Length > 0 && args[0] == "metrics-cost") return await MetricsCost.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "soak") return await Soak.RunAsync(args[1..], matrix: false);
+if (args.Length > 0 && args[0] == "gc-matrix") return await Soak.RunAsync(args[1..], matrix: true);
 
 var quick = args.Contains("--quick");
 string Option(string name, string fallback)
@@ -46,8 +52,6 @@ var maxRequests = IntOption("--max-requests", quick ? 40_000 : 120_000);
 var pacedRate = IntOption("--paced-events", 50_000);
 var pacedSeconds = IntOption("--paced-seconds", quick ? 10 : 30);
 var baselineSeconds = IntOption("--baseline-seconds", quick ? 5 : 15);
-var soakEvents = IntOption("--soak-events", quick ? 0 : 2_000_000);
-var soakSeconds = IntOption("--soak-seconds", 300);
 var browserSamples = IntOption("--browser-samples", quick ? 20 : 120);
 var output = Path.GetFullPath(Option("--out", "bench/results/load.json"));
 const int batchSize = 100;
@@ -135,32 +139,6 @@ try
                 $"{half.EventsPerSecond:N0} events/s acknowledged; {half.Latency.Summary()}; {half.Late} requests took >= 100 ms; {half.Failures} failed"));
         figures.Add(new Figure("App resident memory after the warm-up, the wrk run and the paced run", $"{residentAfter / 1048576.0:N0} MB", "measured", null,
             $"VmRSS {residentAtStart / 1048576.0:N0} MB when ready, {residentAfter / 1048576.0:N0} MB after {accepted:N0} events acknowledged"));
-
-        if (soakEvents > 0)
-        {
-            // Soak: keep loading until soakEvents more events are accepted (or soakSeconds pass), noting resident memory.
-            Log($"soak: up to {soakEvents:N0} more events or {soakSeconds} s");
-            var soakStart = accepted;
-            var points = new List<string> { $"{accepted:N0} events: {residentAfter / 1048576.0:N0} MB" };
-            var until = DateTime.UtcNow.AddSeconds(soakSeconds);
-            while (accepted - soakStart < soakEvents && DateTime.UtcNow < until)
-            {
-                var round = await Wrk.RunAsync(script, app.BaseAddress, bodies, apiKey, connections, 10, maxRequests, salt++);
-                accepted += round.Accepted;
-                points.Add($"{accepted:N0} events: {app.ResidentBytes() / 1048576.0:N0} MB");
-                if (round.Accepted == 0) break;
-            }
-
-            var soakResident = app.ResidentBytes();
-            Log($"soak: {string.Join("; ", points)}");
-            figures.Add(new Figure("Soak: app resident memory against events accepted (wrk, new event ids, 100,000 sessions)",
-                $"{soakResident / 1048576.0:N0} MB after {accepted:N0} events", "<= 400 MB after 10,000,000 events",
-                accepted >= 10_000_000 ? soakResident <= 400L * 1048576 : null,
-                $"resident memory (VmRSS) after each 10 s wrk round: {string.Join("; ", points)}; "
-                + $"{(soakResident - residentAtStart) / (double)Math.Max(1, accepted):N0} bytes per accepted event above the app's memory when ready "
-                + "(the event ids the tracker keeps are bounded by Presence:EventIdMemoryBudgetMegabytes, 64 MB by default)"
-                + (accepted >= 10_000_000 ? "" : "; the run ended before 10,000,000 events, so the target is not judged")));
-        }
 
         if (!args.Contains("--no-browser"))
         {

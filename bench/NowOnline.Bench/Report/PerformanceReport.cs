@@ -8,7 +8,7 @@ public static class PerformanceReport
 {
     public static void Write(string results, string output, string command, string notesFile)
     {
-        var sets = new[] { "bench.json", "load.json" }.Select(f => FigureSet.Load(Path.Combine(results, f))).OfType<FigureSet>().ToList();
+        var sets = new[] { "bench.json", "load.json", "metrics.json", "soak.json", "gc.json" }.Select(f => FigureSet.Load(Path.Combine(results, f))).OfType<FigureSet>().ToList();
         var md = new StringBuilder();
         md.AppendLine("# Performance");
         md.AppendLine();
@@ -76,16 +76,19 @@ public static class PerformanceReport
         md.AppendLine("## Running it");
         md.AppendLine();
         md.AppendLine("```bash");
-        md.AppendLine("bash bench/run.sh --quick   # under two minutes: smaller rounds, BenchmarkDotNet dry jobs");
-        md.AppendLine("bash bench/run.sh           # the full run: longer rounds, BenchmarkDotNet short runs");
+        md.AppendLine("bash bench/run.sh --quick   # a few minutes: smaller rounds, BenchmarkDotNet dry jobs, a soak of 1,000,000 events");
+        md.AppendLine("bash bench/run.sh           # the full run: longer rounds, BenchmarkDotNet short runs, the soak to 10,000,000 events");
         md.AppendLine("bash bench/cluster.sh       # several nodes on a private PostgreSQL (--quick: catch-up after 100,000 events)");
-        md.AppendLine("bash bench/metrics-cost.sh  # the hot path with metrics off and on, alternating");
+        md.AppendLine("bash bench/metrics-cost.sh  # by hand: the hot path with metrics off and on, a fresh app per round (run.sh has its own phase)");
+        md.AppendLine("dotnet bench/NowOnline.Load/bin/Release/net10.0/NowOnline.Load.dll gc-matrix --app NowOnline.Web/bin/Release/net10.0/NowOnline.Web.dll --out bench/results/gc.json");
         md.AppendLine("```");
         md.AppendLine();
         md.AppendLine("The script builds `bench/NowOnline.Bench` and `bench/NowOnline.Load` in Release, runs the in-process scenarios, the "
             + "BenchmarkDotNet classes, then the HTTP load tool: NowOnline (`dotnet NowOnline.Web.dll`, Release, own SQLite file), the HTTP floor "
             + "and the classic baseline each in a process of its own on 127.0.0.1, loaded by wrk (`bench/wrk/batches.lua`, its own process) and "
-            + "by an open-loop paced client, every phase bounded in requests and time, with the Chromium measurement; then it writes this file. Raw results are left in `bench/results/` (not committed).");
+            + "by an open-loop paced client, every phase bounded in requests and time, with the Chromium measurement; then the metrics cost (two apps, "
+            + "`Metrics:Enabled` off and on, alternating wrk rounds) and the soak (a fresh app, 50,000 sessions, resident memory every N events); "
+            + "then it writes this file. Raw results are left in `bench/results/` (not committed).");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         File.WriteAllText(output, md.ToString());
     }

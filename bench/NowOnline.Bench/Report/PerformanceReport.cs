@@ -13,7 +13,7 @@ public static class PerformanceReport
         md.AppendLine("# Performance");
         md.AppendLine();
         md.AppendLine($"Generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC by `{command}` from the repository root. "
-            + "Do not edit by hand: run the command again (`bash bench/run.sh --quick` takes under two minutes, the full run longer).");
+            + "Do not edit by hand: run the command again (`bash bench/run.sh --quick` takes about ten minutes, the full run about half an hour).");
         md.AppendLine();
         md.AppendLine("## Machine");
         md.AppendLine();

@@ -8,11 +8,7 @@ using NowOnline.Bench.Support;
 // bench micro  [--quick] [--artifacts bench/results/bdn] [--filter *Query*]   BenchmarkDotNet classes
 // bench report --results bench/results --out docs/performance.md --command "bash bench/run.sh"
 var quick = args.Contains("--quick");
-string Option(string name, string fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+string Option(string name, string fallback) => CommandLine.Option(args, name, fallback);
 
 switch (args.FirstOrDefault())
 {

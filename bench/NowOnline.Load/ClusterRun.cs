@@ -27,11 +27,7 @@ public static class ClusterRun
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
-        string Option(string name, string? fallback = null)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"{name} is required");
-        }
+        string Option(string name, string? fallback = null) => CommandLine.Option(args, name, fallback);
 
         int IntOption(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 

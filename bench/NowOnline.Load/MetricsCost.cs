@@ -23,11 +23,7 @@ public static class MetricsCost
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
-        string Option(string name, string fallback)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
+        string Option(string name, string fallback) => CommandLine.Option(args, name, fallback);
 
         var appDll = Path.GetFullPath(Option("--app", "NowOnline.Web/bin/Release/net10.0/NowOnline.Web.dll"));
         var script = Path.GetFullPath(Option("--wrk-script", "bench/wrk/batches.lua"));

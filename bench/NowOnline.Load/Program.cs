@@ -36,11 +36,7 @@ if (args.Length > 0 && args[0] == "soak") return await Soak.RunAsync(args[1..], 
 if (args.Length > 0 && args[0] == "gc-matrix") return await Soak.RunAsync(args[1..], matrix: true);
 
 var quick = args.Contains("--quick");
-string Option(string name, string fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+string Option(string name, string fallback) => CommandLine.Option(args, name, fallback);
 
 int IntOption(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 

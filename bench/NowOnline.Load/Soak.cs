@@ -41,11 +41,7 @@ public static class Soak
     public static async Task<int> RunAsync(string[] args, bool matrix)
     {
         var quick = args.Contains("--quick");
-        string Option(string name, string fallback)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
+        string Option(string name, string fallback) => CommandLine.Option(args, name, fallback);
 
         long LongOption(string name, long fallback) => long.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var appDll = Path.GetFullPath(Option("--app", "NowOnline.Web/bin/Release/net10.0/NowOnline.Web.dll"));

@@ -46,12 +46,12 @@ public static class QueryScenario
             for (var i = 0; i < oursPerShape; i++)
             {
                 var cpuBefore = CpuTime.Thread();
-                var processBefore = ProcessCpu.Now();
+                var processBefore = CpuTime.Process();
                 var started = Stopwatch.GetTimestamp();
                 total = tracker.Query(q.Ours).Total;
                 mine.Record(Stopwatch.GetTimestamp() - started);
                 if (CpuTime.Thread() - cpuBefore is { } cpu) cpuTime.Record(cpu.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
-                if (ProcessCpu.Now() - processBefore is { } all)
+                if (CpuTime.Process() - processBefore is { } all)
                 {
                     processCpu.Record(all.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
                     mineCpu.Record(all.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);

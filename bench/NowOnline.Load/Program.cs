@@ -51,8 +51,6 @@ var baselineSeconds = IntOption("--baseline-seconds", quick ? 5 : 15);
 var browserSamples = IntOption("--browser-samples", quick ? 20 : 120);
 var output = Path.GetFullPath(Option("--out", "bench/results/load.json"));
 const int batchSize = 100;
-const string adminEmail = "bench-admin@example.com";
-const string adminPassword = "Bench-Only-Password-1";
 var apiKey = "load-" + Guid.NewGuid().ToString("N");
 var folder = Directory.CreateTempSubdirectory("nowonline-load-").FullName;
 var logs = Path.Combine(Path.GetDirectoryName(output)!, "servers.log");
@@ -72,17 +70,7 @@ try
         + "(storefront mix: 60 % cart adds, 30 % cart updates, 10 % page views, logins; 100,000 sessions) and waiting for the reply";
 
     // 1. NowOnline, started as a user starts it: the Release build, its own SQLite file, the rate limit raised by configuration.
-    var appEnvironment = new Dictionary<string, string>
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["ConnectionStrings__NowOnline"] = $"Data Source={Path.Combine(folder, "nowonline.db")}",
-        ["Ingestion__ApiKeys__0"] = apiKey,
-        ["Ingestion__RateLimitPermits"] = "10000000", // the per-key limit guards production, not a load run
-        ["Simulator__Enabled"] = "false",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Admin__Email"] = adminEmail,
-        ["Admin__Password"] = adminPassword,
-    };
+    var appEnvironment = LoadApp.Environment(Path.Combine(folder, "nowonline.db"), apiKey);
     Wrk.Result mine;
     PacedRun.Result paced;
     long residentAfter;
@@ -140,7 +128,7 @@ try
         {
             Log($"browser: {browserSamples} events into an open grid");
             var screenshot = Path.Combine(Path.GetDirectoryName(output)!, "browser-grid.png");
-            var (latency, missed, error) = await BrowserProbe.RunAsync(app.BaseAddress, apiKey, adminEmail, adminPassword, browserSamples, screenshot);
+            var (latency, missed, error) = await BrowserProbe.RunAsync(app.BaseAddress, apiKey, LoadApp.AdminEmail, LoadApp.AdminPassword, browserSamples, screenshot);
             Log($"browser: {latency.Summary()}, {missed} missed {error}");
             var p50 = latency.Ms(50);
             var p99 = latency.Ms(99);

@@ -8,7 +8,7 @@ using NowOnline.Bench.Support;
 // bench micro  [--quick] [--artifacts bench/results/bdn] [--filter *Query*]   BenchmarkDotNet classes
 // bench report --results bench/results --out docs/performance.md --command "bash bench/run.sh"
 var quick = args.Contains("--quick");
-string Option(string name, string fallback) => CommandLine.Option(args, name, fallback);
+string Option(string name, string fallback) => NowOnline.Bench.Shared.CommandLine.Option(args, name, fallback);
 
 switch (args.FirstOrDefault())
 {

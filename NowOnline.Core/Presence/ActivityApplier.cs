@@ -27,20 +27,20 @@ internal sealed class ActivityApplier(
     /// the row's place in the index), one level per pass: the loads of different events are independent, so their cache
     /// misses overlap instead of adding up one event at a time (the in-process apply figure of bench/performance-notes.md).
     /// </summary>
-    public void Warm(IReadOnlyList<ActivityEvent> events, SessionState?[] resolved)
+    public void Warm(IReadOnlyList<ActivityEvent> events, int[] handles)
     {
         var touched = 0;
         var count = events.Count;
         for (var i = 0; i < count; i++)
         {
-            if (resolved[i] is not { } session || events[i].Type == ActivityType.PageView) continue;
+            if (sessions.At(handles[i]) is not { } session || events[i].Type == ActivityType.PageView) continue;
             touched += (session.LastCart?.Count ?? 0) + (session.VisitorSlot?.Index ?? 0) + (session.Customer?.Count ?? 0);
         }
 
         var entries = online.Rows.Entries;
         for (var i = 0; i < count; i++)
         {
-            if (resolved[i] is not { } session || events[i].Type == ActivityType.PageView) continue;
+            if (sessions.At(handles[i]) is not { } session || events[i].Type == ActivityType.PageView) continue;
             if (events[i].Type.IsCartChange()) touched += session.LastCart?.Warm() ?? 0;
             if ((session.VisitorSlot ?? session.Customer?.Row) is { Present: true } slot) touched += entries[slot.Index].Type == SessionType.Customer ? 1 : 0;
         }

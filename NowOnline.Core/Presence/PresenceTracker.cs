@@ -35,7 +35,7 @@ public sealed class PresenceTracker
     private readonly OnlineList _online;
     private readonly ChangeFeed _feed = new();
     private readonly ActivityApplier _applier;
-    private SessionState?[] _resolved = new SessionState?[128];
+    private int[] _resolved = new int[128]; // session handles of the batch's events (SessionTable.Resolve)
     private int[] _hashes = new int[128];
     private long _appliedSequence;
     private long _ignoredBots;
@@ -119,7 +119,7 @@ public sealed class PresenceTracker
         {
             if (_resolved.Length < events.Count)
             {
-                _resolved = new SessionState?[events.Count];
+                _resolved = new int[events.Count];
                 _hashes = new int[events.Count];
             }
 
@@ -130,7 +130,7 @@ public sealed class PresenceTracker
             {
                 var activity = events[i];
                 // A session that an earlier event of this batch created was not there when the batch was resolved.
-                var session = _resolved[i] ?? _sessions.Find(activity.SessionId);
+                var session = _sessions.At(_resolved[i]) ?? _sessions.Find(activity.SessionId);
                 if (IsBot(activity.UserAgent, session))
                 {
                     bots++;
@@ -148,7 +148,6 @@ public sealed class PresenceTracker
                 applied++;
             }
 
-            Array.Clear(_resolved, 0, events.Count); // no reference kept to a session that may be forgotten
             _ignoredBots += bots;
             _duplicates += duplicates;
             if (lastSequence > _appliedSequence) _appliedSequence = lastSequence;

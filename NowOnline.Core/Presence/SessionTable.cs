@@ -27,9 +27,10 @@ internal sealed class SessionTable
     public int Count { get; private set; }
 
     /// <summary>The session with this id, or null.</summary>
-    public SessionState? Find(string sessionId)
+    public SessionState? Find(string sessionId) => Find(sessionId, Hash(sessionId));
+
+    private SessionState? Find(string sessionId, int hash)
     {
-        var hash = Hash(sessionId);
         var mask = _slots.Length - 1;
         for (var i = hash & mask; ; i = (i + 1) & mask)
         {
@@ -42,13 +43,17 @@ internal sealed class SessionTable
     }
 
     /// <summary>
-    /// Looks up every event's session into <paramref name="into"/> (null where the session is unknown). In passes over the
-    /// batch: hashes and first probes, then the sessions those probes name, then each look-up to its end; each pass issues
-    /// independent loads, so the memory latency of 100 events overlaps instead of adding up.
+    /// Looks up every event's session, writing its handle into <paramref name="handles"/> (-1 where the session is unknown;
+    /// read it with <see cref="At"/>). In passes over the batch: hashes and first probes, then the sessions those probes
+    /// name, then each look-up to its end; each pass issues independent loads, so the memory latency of 100 events overlaps
+    /// instead of adding up. Handles are integers, not session references: storing a reference into an array costs a
+    /// covariance check and a GC write barrier per event (<c>StelemRef</c>, in the apply profile of
+    /// bench/performance-notes.md).
     /// </summary>
-    public void Resolve(IReadOnlyList<ActivityEvent> events, SessionState?[] into, int[] hashes)
+    public void Resolve(IReadOnlyList<ActivityEvent> events, int[] handles, int[] hashes)
     {
         var slots = _slots;
+        var byHandle = _byHandle;
         var mask = slots.Length - 1;
         var count = events.Count;
         var touched = 0;
@@ -58,22 +63,24 @@ internal sealed class SessionTable
             touched += slots[hash & mask].HandlePlusOne;
         }
 
-        for (var n = 0; n < count; n++)
-        {
-            var first = slots[hashes[n] & mask].HandlePlusOne;
-            into[n] = first > 0 ? _byHandle[first - 1] : null;
-        }
+        for (var n = 0; n < count; n++) handles[n] = slots[hashes[n] & mask].HandlePlusOne - 1;
 
-        for (var n = 0; n < count; n++) touched += into[n]?.SessionId.Length ?? 0;
+        for (var n = 0; n < count; n++)
+            if (handles[n] >= 0 && byHandle[handles[n]] is { } guess) touched += guess.SessionId.Length;
 
         for (var n = 0; n < count; n++)
         {
             var id = events[n].SessionId;
-            into[n] = into[n] is { } guess && string.Equals(guess.SessionId, id, StringComparison.Ordinal) ? guess : Find(id);
+            var guessed = handles[n];
+            if (guessed >= 0 && byHandle[guessed] is { } guess && string.Equals(guess.SessionId, id, StringComparison.Ordinal)) continue;
+            handles[n] = Find(id, hashes[n])?.Handle ?? -1;
         }
 
         Touched += touched;
     }
+
+    /// <summary>The session at <paramref name="handle"/> (from <see cref="Resolve"/>), or null for -1 or a freed handle.</summary>
+    public SessionState? At(int handle) => handle >= 0 ? _byHandle[handle] : null;
 
     /// <summary>Keeps the warming loads of <see cref="Resolve"/> observable, so the JIT cannot drop them.</summary>
     public int Touched { get; private set; }

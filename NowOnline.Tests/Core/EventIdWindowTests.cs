@@ -64,4 +64,54 @@ public sealed class EventIdWindowTests
         Assert.Equal(8 * 1024 * 1024 / EventIdWindow.BytesPerId, EventIdWindow.CapacityFor(64));
         Assert.Throws<ArgumentOutOfRangeException>(() => new EventIdWindow(0));
     }
+
+    [Fact]
+    public void The_window_answers_like_a_set_of_its_last_ids_while_it_grows_wraps_around_and_ages_out()
+    {
+        // A model: the last ids remembered, in order, at most the capacity, the older ones aged out.
+        const int capacity = 3_000; // past the first ring size, so the ring grows, then wraps around many times
+        var window = new EventIdWindow(capacity);
+        var model = new LinkedList<(string Id, long At)>();
+        var random = new Random(14);
+        for (var at = 1L; at <= 40_000; at++)
+        {
+            // Ids repeat: some are still in the window, some left it long ago.
+            var id = $"e-{random.Next(8_000)}";
+            var inModel = model.Any(e => e.Id == id);
+            Assert.Equal(!inModel, window.Remember(id, at));
+            if (!inModel)
+            {
+                model.AddLast((id, at));
+                if (model.Count > capacity) model.RemoveFirst();
+            }
+
+            if (at % 5_000 == 0)
+            {
+                window.ForgetBefore(at - 1_500, most: 700);
+                for (var n = 0; n < 700 && model.First is { } first && first.Value.At < at - 1_500; n++) model.RemoveFirst();
+            }
+
+            if (at % 1_000 == 0)
+            {
+                Assert.Equal(model.Count, window.Count);
+                Assert.All(model, e => Assert.True(window.Contains(new string(e.Id.AsSpan()))));
+            }
+        }
+
+        Assert.Equal(model.Count, window.Count);
+        Assert.Equal(model.Count, Enumerable.Range(0, 8_000).Count(i => window.Contains($"e-{i}")));
+    }
+
+    [Fact]
+    public void Forgetting_by_age_stops_at_the_most_asked_and_says_whether_older_ids_remain()
+    {
+        var window = new EventIdWindow(capacity: 10);
+        for (var at = 1L; at <= 5; at++) window.Remember($"e-{at}", at);
+
+        Assert.False(window.ForgetBefore(5, most: 2));
+        Assert.True(window.ForgetBefore(5, most: 2));
+        Assert.Equal(1, window.Count);
+        Assert.True(window.Contains("e-5"));
+        Assert.True(window.Remember("e-1", atTicks: 6));
+    }
 }

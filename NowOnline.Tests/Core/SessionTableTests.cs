@@ -70,10 +70,26 @@ public sealed class SessionTableTests
         var a = table.Add("a", T0);
         var b = table.Add("b", T0);
         var batch = new[] { CartAdd("b", T0), CartAdd("new", T0), CartAdd("a", T0), CartAdd("b", T0) };
-        var into = new SessionState?[batch.Length];
+        var handles = new int[batch.Length];
 
-        table.Resolve(batch, into, new int[batch.Length]);
+        table.Resolve(batch, handles, new int[batch.Length]);
 
-        Assert.Equal([b, null, a, b], into);
+        Assert.Equal([b, null, a, b], handles.Select(table.At));
+        Assert.Equal(-1, handles[1]);
+    }
+
+    [Fact]
+    public void A_batch_resolves_sessions_whose_first_probe_holds_another_session_or_a_removed_one()
+    {
+        var table = new SessionTable();
+        var held = Enumerable.Range(0, 5_000).Select(i => table.Add($"s-{i}", T0)).ToList();
+        foreach (var gone in held.Where((_, i) => i % 2 == 0)) table.Remove(gone);
+        // Enough ids that many share a first probe with another one, or land on a removed slot.
+        var batch = Enumerable.Range(0, 5_000).Select(i => CartAdd($"s-{i}", T0)).ToArray();
+        var handles = new int[batch.Length];
+
+        table.Resolve(batch, handles, new int[batch.Length]);
+
+        for (var i = 0; i < batch.Length; i++) Assert.Same(i % 2 == 0 ? null : held[i], table.At(handles[i]));
     }
 }

@@ -3,10 +3,11 @@ namespace NowOnline.Web.Operations;
 /// <summary>
 /// Keeps glibc's malloc heap (SQLite's page caches and statements, the runtime's native allocations) near what is in use.
 /// By default glibc gives each thread that meets a locked heap a heap of its own, up to 8 per core, and keeps the pages
-/// its callers freed: under the soak (bench/performance-notes.md, "Resident memory under a soak") ~245 MB of main's
-/// resident memory after 3,000,000 events was native, against a 64 MiB writer cache and ~2 MB per reader. At start this
-/// caps the heaps at <see cref="Arenas"/>, and every <see cref="TrimInterval"/> of the clock it hands free pages back
-/// (<c>malloc_trim</c>). Nothing happens where the C library is not glibc.
+/// its callers freed: under the soak (bench/performance-notes.md, "Resident memory under a soak") 248 MB of main's
+/// resident memory after 3,000,000 events was anonymous memory beyond the GC's (32 MB with this service and the rest of
+/// its change), against a 64 MiB writer cache and ~2 MB per reader. At start this caps the heaps at <see cref="Arenas"/>,
+/// and every <see cref="TrimInterval"/> of the clock it hands free pages back (<c>malloc_trim</c>). Nothing happens where
+/// the C library is not glibc.
 /// </summary>
 public sealed class NativeHeap(TimeProvider clock) : IHostedService, IDisposable
 {

@@ -3,6 +3,7 @@ using NowOnline.Web.Api.Health;
 using NowOnline.Web.Api.OpenApi;
 using NowOnline.Web.Hubs;
 using NowOnline.Web.Observability;
+using NowOnline.Web.Operations;
 using NowOnline.Web.Security;
 using NowOnline.Web.Simulator;
 using Microsoft.AspNetCore.DataProtection;
@@ -17,6 +18,7 @@ public static class DependencyInjection
     public static WebApplicationBuilder AddNowOnlineWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddHostedService<NativeHeap>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();

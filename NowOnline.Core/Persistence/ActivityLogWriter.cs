@@ -76,10 +76,12 @@ internal sealed class ActivityLogWriter : IDisposable
         _filter = filter ?? new EventIdFilter(1024 * 1024, TimeSpan.FromHours(2), DateTimeOffset.UtcNow.UtcTicks);
         using (var pragmas = connection.CreateCommand())
         {
-            // Each checkpoint touches state rows all over the Sessions and CartItems tables: keep them cached (64 MiB).
+            // Each checkpoint touches state rows all over the Sessions and CartItems tables: keep them cached (16 MiB; 64 MiB
+            // was 16 % of issue 14's 400 MB resident budget and filled within the soak's first million events; CPU per
+            // event did not rise: bench/performance-notes.md, "Resident memory under a soak").
             // Copying the log into the database file is the WalCheckpointer's job, off the commit path; a log that grew
             // during a burst is cut back to 64 MiB once it has been copied.
-            pragmas.CommandText = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+            pragmas.CommandText = "PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
             pragmas.ExecuteNonQuery();
         }
 

@@ -36,9 +36,8 @@ internal static class PresenceStateLoader
         var lines = await ReadAsync(connection, $"SELECT {L.Owner}, {L.Sku}, {L.Name}, {L.Qty} FROM {L.Table}",
             r => (Owner: r.GetString(0), Line: new CartLine(r.GetString(1), Text(r, 2), r.GetInt32(3))), cancellationToken);
         // Ids of events after the checkpoint are remembered again as they are replayed.
-        var seen = await ReadAsync(connection,
-            $"SELECT {E.EventId}, {E.ReceivedAtMs} FROM {E.Table} WHERE {E.EventId} IS NOT NULL AND {E.ReceivedAtMs} >= {eventHorizon} AND {E.Sequence} <= {checkpoint}",
-            r => new SeenEvent(r.GetString(0), Time(r.GetInt64(1))), cancellationToken);
+        var seen = await NewestSeenAsync(connection, checkpoint, eventHorizon,
+            EventIdWindow.CapacityFor(options.EventIdMemoryBudgetMegabytes), cancellationToken);
 
         var restored = new RestoredRows();
         foreach (var (id, sequence) in await ReadAsync(connection,
@@ -78,6 +77,23 @@ internal static class PresenceStateLoader
 
         if (chunk.Count > 0) replayed += Replay(tracker, chunk, sequences, filter);
         return replayed;
+    }
+
+    /// <summary>
+    /// The newest <paramref name="most"/> event ids logged up to the checkpoint and within the retention, oldest first: the
+    /// tracker's window holds no more (its eighth of the de-duplication budget), so reading every id of the retention only
+    /// to drop all but the newest filled the heap at start with ids the window forgot at once (a day of traffic at the
+    /// soak's rate is millions of ids, against the window's 52,428 at the default 64 MB budget).
+    /// </summary>
+    internal static async Task<List<SeenEvent>> NewestSeenAsync(SqliteConnection connection, long checkpoint, long horizonMs, int most,
+        CancellationToken cancellationToken)
+    {
+        var newestFirst = await ReadAsync(connection,
+            $"SELECT {E.EventId}, {E.ReceivedAtMs} FROM {E.Table} WHERE {E.EventId} IS NOT NULL AND {E.ReceivedAtMs} >= {horizonMs} "
+            + $"AND {E.Sequence} <= {checkpoint} ORDER BY {E.Sequence} DESC LIMIT {most}",
+            r => new SeenEvent(r.GetString(0), Time(r.GetInt64(1))), cancellationToken);
+        newestFirst.Reverse();
+        return newestFirst;
     }
 
     private static int Replay(PresenceTracker tracker, List<ActivityEvent> events, List<long> sequences, RestoredRows? filter) =>

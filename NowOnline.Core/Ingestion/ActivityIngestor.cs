@@ -13,9 +13,8 @@ namespace NowOnline.Core.Ingestion;
 /// The single writer. Requests queue their batches; the writer commits everything waiting in one transaction (group
 /// commit) and hands the group to the <see cref="CommittedGroupApplier"/>, which applies it to the tracker and answers each
 /// request while the writer commits the next group. A request is acknowledged only after its events are committed and
-/// applied; a failed commit applies nothing. Every 1 to 10 seconds (<see cref="CheckpointCadence"/>: longer when a pass costs
-/// more) the writer also starts a state checkpoint, which it writes in slices between commit groups
-/// (<see cref="ActivityLogCheckpointPass"/>), and it runs storage upkeep (probes,
+/// applied; a failed commit applies nothing. About once a second the writer also starts a state checkpoint, which it writes
+/// in slices between commit groups (<see cref="ActivityLogCheckpointPass"/>), and it runs storage upkeep (probes,
 /// retention) itself, so nothing else ever competes with it for SQLite's write lock.
 /// </summary>
 public sealed partial class ActivityIngestor(
@@ -26,7 +25,7 @@ public sealed partial class ActivityIngestor(
     ILogger<ActivityIngestor> logger) : BackgroundService, IActivityIngestor
 {
     private const int MaxEventsPerCommit = 5000;
-    private static readonly TimeSpan IdleUpkeepEvery = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
 
     private readonly Channel<WriterWork> _queue = Channel.CreateBounded<WriterWork>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -34,8 +33,7 @@ public sealed partial class ActivityIngestor(
         TimeSpan.FromMinutes(presence.Value.EventIdRetentionMinutes) / EventIdFilter.GenerationsPerRetention, clock.GetUtcNow().UtcTicks));
     private readonly StorageHealth _health = new(database, clock);
     private readonly CommittedGroupApplier _applier = new(tracker, logger);
-    private CheckpointCadence _cadence = new(DateTimeOffset.MinValue);
-    private TimeSpan _passCost;
+    private DateTimeOffset _lastCheckpoint;
     private long _writtenSequence = -1;
     private ActivityLogCheckpointPass? _pass;
     private WalCheckpointer? _wal;
@@ -88,7 +86,7 @@ public sealed partial class ActivityIngestor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _cadence = new CheckpointCadence(clock.GetUtcNow());
+        _lastCheckpoint = clock.GetUtcNow();
         var reader = _queue.Reader;
         using var wal = _wal = new WalCheckpointer(database, logger);
         wal.Start();
@@ -125,7 +123,7 @@ public sealed partial class ActivityIngestor(
     private async Task<bool> WaitForWorkAsync(ChannelReader<WriterWork> reader, CancellationToken stoppingToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        idle.CancelAfter(IdleUpkeepEvery);
+        idle.CancelAfter(CheckpointEvery);
         try
         {
             return await reader.WaitToReadAsync(idle.Token);
@@ -243,25 +241,21 @@ public sealed partial class ActivityIngestor(
     }
 
     /// <summary>
-    /// One step of the checkpoint: the next slice of the pass in progress, or, when none is and the cadence says one is due,
-    /// a new pass and its first slice. A slice holds SQLite's write lock for a short transaction
+    /// One step of the checkpoint: the next slice of the pass in progress, or, when none is and a second has passed since
+    /// the last one started, a new pass and its first slice. A slice holds SQLite's write lock for a short transaction
     /// (<see cref="ActivityLogWriter.SliceRows"/>), so a request that falls due during a checkpoint waits for one slice, not
     /// for the whole checkpoint.
     /// </summary>
     private Exception? TryCheckpointSlice()
     {
-        if (_pass is null && (!_cadence.IsDue(clock.GetUtcNow()) || !TryBeginCheckpoint())) return null;
+        if (_pass is null && (clock.GetUtcNow() - _lastCheckpoint < CheckpointEvery || !TryBeginCheckpoint())) return null;
         var pass = _pass!;
         try
         {
-            var started = clock.GetTimestamp();
-            var done = _store.Log.WriteSlice(pass);
-            _passCost += clock.GetElapsedTime(started);
-            if (done)
+            if (_store.Log.WriteSlice(pass))
             {
                 _writtenSequence = pass.Sequence;
                 _pass = null;
-                _cadence.Finished(_passCost);
             }
 
             _health.Touched();
@@ -282,14 +276,12 @@ public sealed partial class ActivityIngestor(
     private bool TryBeginCheckpoint()
     {
         // The checkpoint covers what the tracker has applied; groups still on their way to it are filed by a later one.
-        var started = clock.GetTimestamp();
         var checkpoint = tracker.TakeCheckpoint();
-        _cadence.Started(clock.GetUtcNow());
+        _lastCheckpoint = clock.GetUtcNow();
         if (checkpoint.IsEmpty && checkpoint.Sequence == _writtenSequence) return false;
         try
         {
             _pass = _store.Log.BeginCheckpoint(checkpoint);
-            _passCost = clock.GetElapsedTime(started);
             return true;
         }
         catch (Exception ex)

@@ -6,8 +6,9 @@ namespace NowOnline.Core.Persistence;
 /// <summary>
 /// The event ids the writer logged after the last checkpoint mark (not filed under <c>EventIds</c> yet), as the 64-bit hash
 /// the <see cref="Ingestion.EventIdFilter"/> already computes and the log sequence that holds the id: 16 bytes a slot in an
-/// open-addressed table kept at most 3/4 full, 21-43 bytes per id against about 130 for the set of id strings it replaced
-/// ("The writer and de-duplication" in the performance notes). A hash hit is confirmed exactly by reading that log row's
+/// open-addressed table kept at most 3/4 full that doubles when full, 21-43 bytes per id as it grows against about 130 for
+/// the set of id strings it replaced ("The writer and de-duplication" in the performance notes). It keeps its largest size
+/// (one checkpoint interval of ids) when emptied. A hash hit is confirmed exactly by reading that log row's
 /// event id, so two ids with the same hash never make a new event a duplicate.
 /// <para>
 /// Slots: sequence 0 is empty (sequences start at 1), -1 a forgotten id (probes go past it, an add may reuse it). Ids are
@@ -114,11 +115,11 @@ internal sealed class UnfoldedEventIds : IDisposable
         return find.HasRow();
     }
 
-    /// <summary>Rehashes the live ids into a table where they fill at most 3/8 (forgotten slots are dropped).</summary>
+    /// <summary>Rehashes the live ids into a table they fill at most half (forgotten slots are dropped): a full table doubles.</summary>
     private void Resize()
     {
         var capacity = MinCapacity;
-        while (capacity * 3L < (Count + 1) * 8L) capacity *= 2;
+        while (capacity < (Count + 1) * 2L) capacity *= 2;
         var (hashes, sequences) = (_hashes, _sequences);
         _hashes = new ulong[capacity];
         _sequences = new long[capacity];

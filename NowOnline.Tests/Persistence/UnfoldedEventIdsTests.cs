@@ -107,15 +107,20 @@ public sealed class UnfoldedEventIdsTests : IDisposable
     }
 
     [Fact]
-    public async Task Memory_per_id_is_at_most_about_43_bytes()
+    public async Task Memory_per_id_stays_at_most_about_43_bytes_while_the_set_grows()
     {
         var ids = Enumerable.Range(1, 100).Select(i => $"e-{i}").ToArray();
         await WithLogAsync(ids, connection =>
         {
             using var set = new UnfoldedEventIds(connection, _ => 0);
-            for (var s = 1; s <= 100_000; s++) set.Add(Spread(s), s);
+            var worst = 0.0;
+            for (var s = 1; s <= 100_000; s++)
+            {
+                set.Add(Spread(s), s);
+                if (s >= 1000) worst = Math.Max(worst, set.Bytes / (double)set.Count);
+            }
 
-            Assert.InRange(set.Bytes / (double)set.Count, 16, 43);
+            Assert.InRange(worst, 16, 43);
         });
     }
 }

@@ -49,8 +49,7 @@ internal sealed class ActivityLogWriter : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly EventIdFilter _filter;
-    private readonly Dictionary<string, long> _unfolded = new(StringComparer.Ordinal);
-    private readonly List<string> _filed = [];
+    private readonly UnfoldedEventIds _unfolded;
     private readonly RawStatement?[] _insertEvents = new RawStatement?[RowsPerInsert.Length];
     private readonly List<int> _toLog = [];
     // Per commit after the mark: its last sequence and receive time (retention spares these events, so must the filter).
@@ -65,7 +64,6 @@ internal sealed class ActivityLogWriter : IDisposable
     private RawStatement? _clearCart;
     private RawStatement? _insertCartLine;
     private RawStatement? _markCheckpoint;
-    private long _lastAppended;
 
     /// <param name="connection">The writer's connection (open).</param>
     /// <param name="filter">The event-id filter, kept by the caller across connections; filled from the log here when it is
@@ -74,6 +72,7 @@ internal sealed class ActivityLogWriter : IDisposable
     {
         _connection = connection;
         _filter = filter ?? new EventIdFilter(1024 * 1024, TimeSpan.FromHours(2), DateTimeOffset.UtcNow.UtcTicks);
+        _unfolded = new UnfoldedEventIds(connection, _filter.Hash);
         using (var pragmas = connection.CreateCommand())
         {
             // Each checkpoint touches state rows all over the Sessions and CartItems tables: keep them cached (16 MiB; 64 MiB
@@ -102,19 +101,13 @@ internal sealed class ActivityLogWriter : IDisposable
 
     private void ReadUnfolded()
     {
-        _unfolded.Clear();
         using (var mark = _connection.CreateCommand())
         {
             mark.CommandText = $"SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table}";
             _mark = Convert.ToInt64(mark.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        using var tail = _connection.CreateCommand();
-        tail.CommandText = $"SELECT {E.EventId}, {E.Sequence} FROM {E.Table} WHERE {E.Sequence} > $mark AND {E.EventId} IS NOT NULL";
-        tail.Parameters.AddWithValue("$mark", _mark);
-        using (var reader = tail.ExecuteReader())
-            while (reader.Read()) _unfolded[reader.GetString(0)] = reader.GetInt64(1);
-
+        _unfolded.ReadFromLog(_mark);
         _afterMark.Clear();
         using var oldest = _connection.CreateCommand();
         oldest.CommandText = $"SELECT MIN({E.ReceivedAtMs}), MAX({E.Sequence}) FROM {E.Table} WHERE {E.Sequence} > $mark";
@@ -144,7 +137,7 @@ internal sealed class ActivityLogWriter : IDisposable
             {
                 var hash = _hashes[i] = _filter.Hash(id);
                 // The filter's "absent" is certain: a new id costs no look-up; "maybe" is settled exactly.
-                if (_filter.MayContain(hash) && IsLogged(id)) continue;
+                if (_filter.MayContain(hash) && IsLogged(hash, id)) continue;
             }
 
             toLog.Add(i);
@@ -179,23 +172,19 @@ internal sealed class ActivityLogWriter : IDisposable
         transaction.Commit();
         foreach (var i in toLog)
         {
-            if (events[i].Event.EventId is not { } id) continue;
-            _unfolded[id] = sequences[i];
+            if (events[i].Event.EventId is null) continue;
+            _unfolded.Add(_hashes[i], sequences[i]);
             _filter.Add(_hashes[i], nowTicks);
         }
 
-        if (toLog.Count > 0)
-        {
-            _lastAppended = Math.Max(_lastAppended, sequences[toLog[^1]]);
-            _afterMark.Enqueue((sequences[toLog[^1]], nowTicks));
-        }
+        if (toLog.Count > 0) _afterMark.Enqueue((sequences[toLog[^1]], nowTicks));
 
         return sequences;
     }
 
-    private bool IsLogged(string id)
+    private bool IsLogged(ulong hash, string id)
     {
-        if (_unfolded.ContainsKey(id)) return true;
+        if (_unfolded.Contains(hash, id)) return true;
         var find = _findEventId ??= new RawStatement(_connection, $"SELECT 1 FROM {I.Table} WHERE {I.EventId} = ?1");
         find.Bind(1, id);
         return find.HasRow();
@@ -392,22 +381,13 @@ internal sealed class ActivityLogWriter : IDisposable
     private void ForgetUnfoldedUpTo(long sequence)
     {
         while (_afterMark.TryPeek(out var commit) && commit.LastSequence <= sequence) _afterMark.Dequeue();
-
-        if (_lastAppended <= sequence)
-        {
-            _unfolded.Clear();
-            return;
-        }
-
-        _filed.Clear();
-        foreach (var (id, at) in _unfolded)
-            if (at <= sequence) _filed.Add(id);
-        foreach (var id in _filed) _unfolded.Remove(id);
+        _unfolded.ForgetUpTo(sequence);
     }
 
     public void Dispose()
     {
         foreach (var statement in _insertEvents) statement?.Dispose();
+        _unfolded.Dispose();
         foreach (var statement in new[] { _findEventId, _foldEventIds, _foldSessionEvents, _upsertCustomer,
                      _upsertSession, _clearCart, _insertCartLine, _markCheckpoint })
             statement?.Dispose();

@@ -134,6 +134,50 @@ public sealed class CheckpointSliceTests : IDisposable
         Assert.Equal(Describe(live), Describe(restarted));
     }
 
+    [Fact]
+    public async Task Restart_after_ten_seconds_of_traffic_since_the_mark_rebuilds_the_state_and_keeps_every_logged_id_a_duplicate()
+    {
+        // A long tail of log after the mark (a checkpoint written less often than every second, or one that kept failing),
+        // some of it under a pass cut between slices: the restart replays it, and the ids set since the mark is read back.
+        var clock = new FakeClock(At.AddHours(1));
+        var live = Tracker(clock);
+        var random = new Random(10);
+        var occurred = At;
+        var ids = new List<string>();
+        await using (var connection = await _database.Sqlite.OpenAsync())
+        using (var writer = new ActivityLogWriter(connection))
+        {
+            ActivityLogCheckpointPass? pass = null;
+            var groups = (int)(TimeSpan.FromSeconds(10) / TimeSpan.FromMilliseconds(20));
+            for (var group = 0; group < groups; group++)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(20));
+                var batch = Enumerable.Range(0, 3).Select(i => NextEvent(random, occurred = occurred.AddMilliseconds(5)) with { EventId = $"t-{group}-{i}" }).ToList();
+                ids.AddRange(batch.Select(e => e.EventId!));
+                var sequences = writer.Append(StoredEvent.Encode(batch), clock.GetUtcNow());
+                live.Apply(batch, sequences.Max());
+                if (group == 10) writer.WriteCheckpoint(live.TakeCheckpoint());
+                if (group == groups / 2) pass = writer.BeginCheckpoint(live.TakeCheckpoint());
+                if (pass is not null && group % 50 == 0) Assert.False(writer.WriteSlice(pass, rows: 1));
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        var restarted = Tracker(clock);
+        long[] again;
+        await using (var connection = await _database.Sqlite.OpenAsync())
+        {
+            await PresenceStateLoader.LoadAsync(connection, restarted, new PresenceOptions(), CancellationToken.None);
+            using var writer = new ActivityLogWriter(connection);
+            var repeats = ids.Select(id => Events.PageView("v-0", occurred) with { EventId = id }).Append(Events.PageView("v-0", occurred) with { EventId = "t-new" });
+            again = writer.Append(StoredEvent.Encode(repeats.ToArray()), clock.GetUtcNow());
+        }
+
+        Assert.Equal(Describe(live), Describe(restarted));
+        Assert.All(again[..^1], sequence => Assert.Equal(0, sequence));
+        Assert.True(again[^1] > 0);
+    }
+
     private static PresenceTracker Tracker(TimeProvider clock) => new(clock, Options.Create(new PresenceOptions()));
 
     private static ActivityEvent NextEvent(Random random, DateTimeOffset at)

@@ -28,13 +28,14 @@ public static class Soak
 
     private static readonly (string Name, string What, Dictionary<string, string> Environment)[] GcConfigurations =
     [
-        ("server-datas", "Server GC with DATAS (the app's setting, .NET 10's default for Server GC)", []),
-        ("server-no-datas", "Server GC without DATAS (GCDynamicAdaptationMode=0)", new() { ["DOTNET_GCDynamicAdaptationMode"] = "0" }),
-        ("server-conserve", "Server GC with DATAS and GCConserveMemory=5", new() { ["DOTNET_GCConserveMemory"] = "5" }),
-        ("server-hard-limit", "Server GC with DATAS and GCHeapHardLimit=320 MiB", new() { ["DOTNET_GCHeapHardLimit"] = "0x14000000" }),
-        ("workstation", "Workstation GC, concurrent (background) collections", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1" }),
-        // Not a GC setting: glibc's malloc keeps an arena per thread (up to 8 per core), where SQLite's page caches live.
-        ("malloc-arenas-2", "Server GC with DATAS, glibc MALLOC_ARENA_MAX=2 (native heap)", new() { ["MALLOC_ARENA_MAX"] = "2" }),
+        ("server-datas", "Server GC with DATAS (the app's setting before issue 14's memory work; .NET 10's default for Server GC)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0" }),
+        ("server-no-datas", "Server GC without DATAS (GCDynamicAdaptationMode=0)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_GCDynamicAdaptationMode"] = "0" }),
+        ("server-conserve", "Server GC with DATAS and GCConserveMemory=5", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "5" }),
+        ("server-hard-limit", "Server GC with DATAS and GCHeapHardLimit=320 MiB", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_GCHeapHardLimit"] = "0x14000000" }),
+        ("workstation", "Workstation GC, concurrent (background) collections, GCConserveMemory=7 (the app's setting)", []),
+        // Not a GC setting: glibc's malloc keeps an arena per thread (up to 8 per core), where SQLite's page caches live
+        // (the app now caps them at 2 itself: NowOnline.Web/Operations/NativeHeap.cs).
+        ("malloc-arenas-2", "Server GC with DATAS, glibc MALLOC_ARENA_MAX=2 (native heap)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["MALLOC_ARENA_MAX"] = "2" }),
     ];
 
     /// <summary><c>soak</c>: one soak, written as soak.json; <c>gc-matrix</c>: one soak per GC configuration, written as gc.json.</summary>

@@ -14,7 +14,7 @@ public static class MachineInfo
         yield return ("OS", RuntimeInformation.OSDescription);
         yield return (".NET runtime", $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier}, framework-dependent), Release build");
         yield return ("GC", $"in-process scenarios: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent; "
-            + "the app under HTTP load: its own defaults (server GC, as ASP.NET Core apps)");
+            + "the app under HTTP load: its own setting (workstation GC, background collections, GCConserveMemory=7: NowOnline.Web.csproj)");
         yield return ("Load average at report time (1/5/15 min)", File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown");
     }
 

@@ -6,8 +6,11 @@ namespace NowOnline.Tests.Operations;
 
 /// <summary>
 /// /metrics in Prometheus text with the names of PRODUCT.md. Other test apps in this process record into the same
-/// meter, so a moving series is checked as "grew by at least" what this test did.
+/// meter, so a moving series is checked as "grew by at least" what this test did; the gauges (online sessions, hub
+/// connections) report one app's value, which another app running at the same moment could overwrite, so these tests run
+/// alone, after the others (<see cref="ProcessMetersCollection"/>).
 /// </summary>
+[Collection(ProcessMetersCollection.Name)]
 public sealed class MetricsTests
 {
     private static readonly Dictionary<string, string?> MetricsOn = new() { ["Metrics:Enabled"] = "true" };
@@ -112,4 +115,14 @@ public sealed class MetricsTests
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>
+/// Tests that read series every app of this test process records into (the meters are found by name, process-wide): they
+/// run alone, after the parallel collections, so no other app's gauge answers for theirs.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessMetersCollection
+{
+    public const string Name = "Process-wide meters";
 }

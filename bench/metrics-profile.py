@@ -71,5 +71,7 @@ half = z * math.sqrt(p * (1 - p) / samples + z * z / (4 * samples * samples)) / 
 print(f"samples {samples}, charged to metric code {charged}: {100 * p:.2f} % "
       f"(95 % interval {100 * max(0, centre - half):.2f} to {100 * (centre + half):.2f} %)")
 for frame, count in entries.most_common(10):
-    print(f"  {100 * count / samples:6.2f} %  {frame[:160]}")
+    # The perf map's file name (a temporary path with the app's pid) says nothing about the frame: left out.
+    name = re.sub(r" ?\(/[^)]*perf-[0-9]+\.map\)", "", frame)
+    print(f"  {100 * count / samples:6.2f} %  {name[:160]}")
 print("by component: " + ", ".join(f"{name} {100 * count / samples:.1f} %" for name, count in components.most_common(8)))

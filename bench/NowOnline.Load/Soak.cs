@@ -28,15 +28,26 @@ public static class Soak
 
     private static readonly (string Name, string What, Dictionary<string, string> Environment)[] GcConfigurations =
     [
-        ("server-datas", "Server GC with DATAS (the app's setting before issue 14's memory work; .NET 10's default for Server GC)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0" }),
-        ("server-no-datas", "Server GC without DATAS (GCDynamicAdaptationMode=0)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_GCDynamicAdaptationMode"] = "0" }),
-        ("server-conserve", "Server GC with DATAS and GCConserveMemory=5", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "5" }),
-        ("server-hard-limit", "Server GC with DATAS and GCHeapHardLimit=320 MiB", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_GCHeapHardLimit"] = "0x14000000" }),
+        ("server-datas", "Server GC with DATAS (the app's setting before issue 14's memory work; .NET 10's default for Server GC)", ServerGc()),
+        ("server-no-datas", "Server GC without DATAS (GCDynamicAdaptationMode=0)", ServerGc(("DOTNET_GCDynamicAdaptationMode", "0"))),
+        ("server-conserve", "Server GC with DATAS and GCConserveMemory=5", ServerGc(("DOTNET_GCConserveMemory", "5"))),
+        ("server-hard-limit", "Server GC with DATAS and GCHeapHardLimit=320 MiB", ServerGc(("DOTNET_GCHeapHardLimit", "0x14000000"))),
         ("workstation", "Workstation GC, concurrent (background) collections, GCConserveMemory=7 (the app's setting)", []),
         // Not a GC setting: glibc's malloc keeps an arena per thread (up to 8 per core), where SQLite's page caches live
         // (the app now caps them at 2 itself: NowOnline.Web/Operations/NativeHeap.cs).
-        ("malloc-arenas-2", "Server GC with DATAS, glibc MALLOC_ARENA_MAX=2 (native heap)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["MALLOC_ARENA_MAX"] = "2" }),
+        ("malloc-arenas-2", "Server GC with DATAS, glibc MALLOC_ARENA_MAX=2 (native heap)", ServerGc(("MALLOC_ARENA_MAX", "2"))),
     ];
+
+    /// <summary>
+    /// Server GC in place of the app's own setting (workstation GC with GCConserveMemory=7, NowOnline.Web.csproj), with
+    /// <paramref name="more"/> on top (a later value of the same name wins).
+    /// </summary>
+    private static Dictionary<string, string> ServerGc(params (string Name, string Value)[] more)
+    {
+        var environment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "0" };
+        foreach (var (name, value) in more) environment[name] = value;
+        return environment;
+    }
 
     /// <summary><c>soak</c>: one soak, written as soak.json; <c>gc-matrix</c>: one soak per GC configuration, written as gc.json.</summary>
     public static async Task<int> RunAsync(string[] args, bool matrix)

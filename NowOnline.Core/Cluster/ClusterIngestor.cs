@@ -40,7 +40,7 @@ public sealed partial class ClusterIngestor(
 
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
     {
-        var batch = new EventBatch(StoredEvent.Encode(events, tracker.IsBot));
+        var batch = new EventBatch(events, tracker.IsBot);
         try
         {
             await _queue.Writer.WriteAsync(batch, cancellationToken);
@@ -72,7 +72,7 @@ public sealed partial class ClusterIngestor(
         try
         {
             while (await WaitForWorkAsync(reader, stoppingToken))
-                await CommitAsync(Drain(reader));
+                await CommitThenReleaseAsync(Drain(reader));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -80,7 +80,7 @@ public sealed partial class ClusterIngestor(
 
         // Shutting down: refuse new work (503), commit what is queued.
         _queue.Writer.TryComplete();
-        while (reader.TryPeek(out _)) await CommitAsync(Drain(reader));
+        while (reader.TryPeek(out _)) await CommitThenReleaseAsync(Drain(reader));
         await ClusterDatabase.DropAsync(_connection);
         _connection = null;
     }
@@ -112,6 +112,18 @@ public sealed partial class ClusterIngestor(
         }
 
         return group;
+    }
+
+    private async Task CommitThenReleaseAsync(List<EventBatch> group)
+    {
+        try
+        {
+            await CommitAsync(group);
+        }
+        finally
+        {
+            foreach (var batch in group) batch.ReleasePayloads();
+        }
     }
 
     private async Task CommitAsync(List<EventBatch> group)

@@ -33,6 +33,7 @@ public sealed partial class ActivityIngestor(
         TimeSpan.FromMinutes(presence.Value.EventIdRetentionMinutes) / EventIdFilter.GenerationsPerRetention, clock.GetUtcNow().UtcTicks));
     private readonly StorageHealth _health = new(database, clock);
     private readonly CommittedGroupApplier _applier = new(tracker, logger);
+    private readonly HashSet<string> _idsInGroup = new(StringComparer.Ordinal);
     private DateTimeOffset _lastCheckpoint;
     private long _writtenSequence = -1;
     private ActivityLogCheckpointPass? _pass;
@@ -44,7 +45,7 @@ public sealed partial class ActivityIngestor(
     /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
     {
-        var batch = new EventBatch(StoredEvent.Encode(events, tracker.IsBot));
+        var batch = new EventBatch(events, tracker.IsBot);
         try
         {
             await _queue.Writer.WriteAsync(batch, cancellationToken);
@@ -155,7 +156,17 @@ public sealed partial class ActivityIngestor(
             else chores.Add(item);
         }
 
-        if (group.Count > 0) Commit(group);
+        if (group.Count > 0)
+        {
+            try
+            {
+                Commit(group);
+            }
+            finally
+            {
+                foreach (var batch in group) batch.ReleasePayloads();
+            }
+        }
         if (_wal?.TakeCatchUp() == true && !_health.Faulted) TryCatchUpWal();
         if (checkpoints.Count > 0)
         {
@@ -176,7 +187,7 @@ public sealed partial class ActivityIngestor(
     {
         var started = NowOnlineMetrics.CommitStarted();
         // Repeats of ids logged before are answered by the log's filter and index (ActivityLogWriter.Append), not here.
-        var tally = new GroupTally(group, knownIds: null);
+        var tally = new GroupTally(group, knownIds: null, _idsInGroup);
         var toStore = tally.ToStore;
         if (toStore.Count > 0 && _health.Faulted)
         {

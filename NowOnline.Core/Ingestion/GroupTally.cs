@@ -10,12 +10,18 @@ internal sealed class GroupTally
 
     /// <param name="group">The requests of the group.</param>
     /// <param name="knownIds">Per event of the group, whether its id is known already (null: none is known here).</param>
-    public GroupTally(List<EventBatch> group, bool[]? knownIds)
+    /// <param name="idsInGroup">A set the caller keeps from group to group (cleared here), so a group of thousands of ids
+    /// does not grow a new one.</param>
+    public GroupTally(List<EventBatch> group, bool[]? knownIds, HashSet<string>? idsInGroup = null)
     {
         Accepted = new int[group.Count];
         Duplicates = new int[group.Count];
         Ignored = new int[group.Count];
-        var idsInGroup = new HashSet<string>(StringComparer.Ordinal);
+        var events = 0;
+        foreach (var batch in group) events += batch.Events.Length;
+        ToStore = new List<StoredEvent>(events);
+        idsInGroup ??= new HashSet<string>(StringComparer.Ordinal);
+        idsInGroup.Clear();
         var n = 0;
         for (var i = 0; i < group.Count; i++)
         {
@@ -33,9 +39,11 @@ internal sealed class GroupTally
                 }
             }
         }
+
+        idsInGroup.Clear(); // a kept set must not hold this group's ids until the next group (they would age with it)
     }
 
-    public List<StoredEvent> ToStore { get; } = [];
+    public List<StoredEvent> ToStore { get; }
     public int[] Accepted { get; }
     public int[] Duplicates { get; }
     public int[] Ignored { get; }

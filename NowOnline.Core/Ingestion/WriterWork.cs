@@ -1,13 +1,34 @@
+using NowOnline.Core.Presence;
+
 namespace NowOnline.Core.Ingestion;
 
 /// <summary>Work queued for the single writer; each item carries the completion its caller awaits.</summary>
 internal abstract class WriterWork;
 
-/// <summary>One request's events, encoded on the request thread.</summary>
-internal sealed class EventBatch(StoredEvent[] events) : WriterWork
+/// <summary>One request's events, encoded on the request thread into one rented buffer.</summary>
+internal sealed class EventBatch : WriterWork
 {
-    public StoredEvent[] Events { get; } = events;
+    private byte[]? _payloads;
+
+    public EventBatch(IReadOnlyList<ActivityEvent> events, Func<string?, bool>? isBot)
+    {
+        Events = StoredEvent.Encode(events, isBot, out var rented);
+        _payloads = rented;
+    }
+
+    /// <summary>The events; their <see cref="StoredEvent.Payload"/> may be read only until <see cref="ReleasePayloads"/>.</summary>
+    public StoredEvent[] Events { get; }
+
     public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Gives the payloads' buffer back to the pool: called by the writer once the batch's commit is over (committed or
+    /// failed), after which nothing reads a payload. Idempotent.
+    /// </summary>
+    public void ReleasePayloads()
+    {
+        if (Interlocked.Exchange(ref _payloads, null) is { } payloads) System.Buffers.ArrayPool<byte>.Shared.Return(payloads);
+    }
 }
 
 /// <summary>A checkpoint asked for: it covers every event acknowledged before it.</summary>

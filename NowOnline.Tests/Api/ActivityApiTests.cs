@@ -101,6 +101,35 @@ public sealed class ActivityApiTests(SharedApp shared) : IDisposable
     }
 
     [Fact]
+    public async Task A_value_accepted_in_one_field_is_still_checked_in_another_and_a_refused_value_is_refused_every_time()
+    {
+        // The parser keeps values that passed a field's checks (TextPool), one pool per field: a 100-character product name
+        // is fine, the same text as a SKU (at most 64) is not; a user agent may read "javascript:alert(1)", a URL may not.
+        var text = "Long-" + new string('n', 95);
+        var session = _shop.SessionId("s-1");
+        string CartAdd(string sku, string? name = null, string? url = null, string? userAgent = null) =>
+            JsonSerializer.Serialize(new { type = "cart_add", sessionId = session, item = new { sku, name, qty = 1 }, url, userAgent },
+                new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+
+        var accepted = await _storefront.PostJsonAsync("/api/activity", CartAdd("A", name: text, userAgent: "javascript:alert(1)"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await AssertRefused(CartAdd(text), "item.sku");
+            await AssertRefused(CartAdd("A", url: "javascript:alert(1)"), "url");
+            await AssertRefused(CartAdd("A", url: "https://shop.example/with space"), "url");
+        }
+
+        async Task AssertRefused(string body, string field)
+        {
+            var response = await _storefront.PostJsonAsync("/api/activity", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"no message for {field}: {problem}");
+        }
+    }
+
+    [Fact]
     public async Task Unknown_type_message_lists_the_allowed_types()
     {
         var response = await _storefront.PostJsonAsync("/api/activity", """{"type":"teleport","sessionId":"s-1"}""");

@@ -279,4 +279,35 @@ public sealed class PresenceHubDisconnectTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(shop.Login("s-1", 42))).StatusCode); // nothing to deliver to, nothing fails
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync("/healthz")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_relay_follows_the_tracker_only_while_a_client_is_subscribed_and_a_later_client_still_gets_every_row()
+    {
+        var tracker = _app.Services.GetRequiredService<NowOnline.Core.Presence.PresenceTracker>();
+        var shop = StorefrontEvents.Tagged();
+        using var storefront = _app.Storefront();
+        Assert.Equal(0, tracker.SubscriberCount); // no hub client: ingestion builds no rows for the hub
+
+        var first = await PresenceSubscriber.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader());
+        await first.SubscribeAsync();
+        var second = await PresenceSubscriber.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader());
+        await second.SubscribeAsync();
+        Assert.Equal(1, tracker.SubscriberCount); // one subscription whatever the number of clients
+
+        await first.DisposeAsync();
+        await Eventually.TrueAsync(() => _app.Services.GetRequiredService<NowOnline.Web.Hubs.PresenceRelay>().ConnectionCount == 1,
+            "the relay forgot the first connection", seconds: 10);
+        Assert.Equal(1, tracker.SubscriberCount);
+        await second.DisposeAsync();
+        await Eventually.TrueAsync(() => tracker.SubscriberCount == 0, "the relay let go of the tracker once no client was left", seconds: 10);
+
+        // Rows that arrived while nobody watched are in the next client's State, and its diffs follow.
+        Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(shop.CartAdd("s-while-away"))).StatusCode);
+        await using var later = await PresenceSubscriber.ConnectAsync(_app.BaseAddress, HubCredentials.ApiKeyHeader());
+        await later.SubscribeAsync(new Dictionary<string, string> { ["search"] = shop.Tag! });
+        Assert.Equal([shop.VisitorKey("s-while-away")], later.View.Keys);
+        Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(shop.Login("s-after", 43))).StatusCode);
+        await later.View.WaitUntilAsync(v => v.Has(StorefrontEvents.CustomerKey(43)), what: "the customer who logged in after");
+        Assert.Equal(1, tracker.SubscriberCount);
+    }
 }

@@ -7,8 +7,11 @@ namespace NowOnline.Web.Hubs;
 
 /// <summary>
 /// Carries the tracker's change feed to the presence hub. It holds ONE tracker subscription, whatever the
-/// number of hub clients, so ingestion's cost does not grow with them; it keeps a copy of the online rows
-/// (for each new subscriber's <c>State</c>) and fans each batch of changes out to every connection's
+/// number of hub clients, so ingestion's cost does not grow with them, and only while at least one client is
+/// subscribed: with none, ingestion builds no rows for it and the relay keeps no copy of the list (that copy,
+/// a new row object per change kept in a long-lived table, was about an eighth of the garbage per event under wrk;
+/// "Garbage per event" in bench/performance-notes.md). While subscribed it keeps a copy of the online rows (for
+/// each new subscriber's <c>State</c>) and fans each batch of changes out to every connection's
 /// <see cref="ConnectionFeed"/>, which coalesces per row. A timer then sends each connection at most one
 /// <c>Diff</c> per <see cref="PresenceHubOptions.FlushIntervalMilliseconds"/>, each connection on its own,
 /// so a slow one never holds up the others.
@@ -24,7 +27,8 @@ public sealed class PresenceRelay(
     private readonly Dictionary<string, OnlineRow> _rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConnectionFeed> _feeds = new(StringComparer.Ordinal);
     private ConnectionFeed[] _feedList = [];
-    private PresenceSubscription? _subscription;
+    private PresenceSubscription? _subscription; // while at least one connection has a feed
+    private CancellationToken _stopping = new(canceled: true); // the host's, once started
 
     /// <summary>Connections with a live subscription (for tests and diagnostics).</summary>
     public int ConnectionCount
@@ -32,24 +36,14 @@ public sealed class PresenceRelay(
         get { lock (_gate) return _feeds.Count; }
     }
 
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Subscribe before the server takes connections so the first hub subscriber already has the list.
-        var subscription = tracker.Subscribe();
-        lock (_gate)
-        {
-            foreach (var row in subscription.InitialRows) _rows[row.Key] = row;
-            _subscription = subscription;
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
-
     // On the thread pool: the host may be started from a thread with a synchronization context (a test
     // runner's), and the fan-out must not queue behind whatever else runs there.
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        Task.Run(() => RelayChangesAsync(_subscription!, stoppingToken), CancellationToken.None),
-        Task.Run(() => FlushOnTimerAsync(stoppingToken), CancellationToken.None));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        lock (_gate) _stopping = stoppingToken;
+        await Task.Run(() => FlushOnTimerAsync(stoppingToken), CancellationToken.None);
+        lock (_gate) StopRelay();
+    }
 
     /// <summary>Starts (or restarts) the connection's subscription and sends it the matching rows as <c>State</c>.</summary>
     internal async Task SubscribeAsync(HubCallerContext connection, OnlineQuery query)
@@ -100,15 +94,36 @@ public sealed class PresenceRelay(
             if (!_feeds.Remove(connectionId, out var feed)) return;
             feed.Close();
             _feedList = [.. _feeds.Values];
+            if (_feeds.Count == 0) StopRelay();
         }
+    }
+
+    /// <summary>Subscribes to the tracker for the first connection (under the gate): the copy starts from its initial rows.</summary>
+    private void StartRelay()
+    {
+        var subscription = tracker.Subscribe();
+        foreach (var row in subscription.InitialRows) _rows[row.Key] = row;
+        _subscription = subscription;
+        var stopping = _stopping;
+        _ = Task.Run(() => RelayChangesAsync(subscription, stopping), CancellationToken.None);
+    }
+
+    /// <summary>Ends the subscription once no connection is left, or at shutdown (under the gate), and drops the copy.</summary>
+    private void StopRelay()
+    {
+        _subscription?.Dispose();
+        _subscription = null;
+        _rows.Clear();
+        _rows.TrimExcess();
     }
 
     private ConnectionFeed FeedOf(HubCallerContext connection)
     {
         lock (_gate)
         {
-            if (_subscription is null) throw new HubException("The presence feed is starting; try again in a moment.");
+            if (_stopping.IsCancellationRequested) throw new HubException("The presence feed is not running; try again in a moment.");
             if (_feeds.TryGetValue(connection.ConnectionId, out var feed)) return feed;
+            if (_subscription is null) StartRelay();
             feed = new ConnectionFeed(connection, hub.Clients.Client(connection.ConnectionId),
                 TimeSpan.FromSeconds(options.Value.SendTimeoutSeconds), clock, logger);
             _feeds.Add(connection.ConnectionId, feed);
@@ -126,6 +141,8 @@ public sealed class PresenceRelay(
                 var changes = await subscription.ReadAsync(stoppingToken);
                 lock (_gate)
                 {
+                    // Ended (the last connection left, or shutdown): a later subscription has a copy of its own.
+                    if (!ReferenceEquals(subscription, _subscription)) return;
                     foreach (var change in changes)
                     {
                         if (change.Row is null) _rows.Remove(change.Key);
@@ -148,12 +165,12 @@ public sealed class PresenceRelay(
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
         {
         }
-        finally
+        catch (Exception ex)
         {
-            subscription.Dispose();
+            logger.LogError(ex, "The presence hub's relay stopped; connected clients receive no more changes.");
         }
     }
 

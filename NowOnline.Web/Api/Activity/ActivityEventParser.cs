@@ -35,6 +35,9 @@ public sealed class ActivityEventParser
     private static readonly (byte[] Utf8, ActivityType Type)[] TypesUtf8 = ActivityTypes.WireNames
         .Select(name => (Encoding.UTF8.GetBytes(name), ActivityTypes.TryParse(name, out var type) ? type : default)).ToArray();
 
+    // Values kept once they passed the checks (TextPool); one pool per field, as each field has its own checks.
+    private static readonly TextPool Urls = new(16384), UserAgents = new(1024), Stores = new(256), Skus = new(4096), ProductNames = new(4096);
+
     private readonly DateTimeOffset _now;
     private readonly IngestionOptions _options;
     private readonly ValidationErrors _errors;
@@ -42,6 +45,9 @@ public sealed class ActivityEventParser
 
     public ActivityEventParser(DateTimeOffset now, IngestionOptions options, ValidationErrors errors)
     {
+        // Whole milliseconds, as the log stores times: an event without occurredAt then needs no trimmed copy when it is
+        // stored (StoredEvent.ToStoredPrecision copied 3.7 % of the bytes allocated per event under wrk).
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
         (_now, _options, _errors) = (now, options, errors);
         _fields = new JsonFields(errors);
     }
@@ -68,8 +74,8 @@ public sealed class ActivityEventParser
         var type = TypeOf(body, fields[Type], prefix);
         var occurredAt = OccurredAt(body, fields[OccurredAtField], prefix);
         var url = Url(body, fields[UrlField], prefix);
-        var store = Text(body, fields[Store], "store", prefix, MaxStoreLength);
-        var userAgent = Text(body, fields[UserAgent], "userAgent", prefix, MaxUserAgentLength);
+        var store = Text(body, fields[Store], "store", prefix, MaxStoreLength, pool: Stores);
+        var userAgent = Text(body, fields[UserAgent], "userAgent", prefix, MaxUserAgentLength, pool: UserAgents);
         var customer = Customer(body, fields[CustomerField], prefix, required: type is ActivityType.Login or ActivityType.Register);
         var line = Item(body, fields[ItemField], prefix, type);
 
@@ -157,6 +163,8 @@ public sealed class ActivityEventParser
 
     private string? Url(ReadOnlySpan<byte> body, JsonField field, string prefix)
     {
+        var utf8 = field.Token == JsonTokenType.String && !field.Escaped ? body.Slice(field.Start, field.Length) : default;
+        if (!utf8.IsEmpty && Urls.Find(utf8) is { } seen) return seen;
         var text = Text(body, field, "url", prefix, MaxUrlLength);
         if (text is null) return null;
         if (text.AsSpan().ContainsAny(WhiteSpace) || HasWhiteSpace(text))
@@ -166,7 +174,11 @@ public sealed class ActivityEventParser
         }
 
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            if (!utf8.IsEmpty) Urls.Keep(utf8, text);
             return text;
+        }
+
         _errors.Add(prefix + "url", "The url must be an absolute http or https URL.");
         return null;
     }
@@ -230,8 +242,8 @@ public sealed class ActivityEventParser
         var path = prefix + "item.";
         Span<JsonField> fields = stackalloc JsonField[3];
         ReadNested(body, field, ItemNames, fields, path);
-        var sku = Text(body, fields[Sku], "sku", path, MaxSkuLength, required: true);
-        var name = Text(body, fields[Name], "name", path, MaxNameLength);
+        var sku = Text(body, fields[Sku], "sku", path, MaxSkuLength, required: true, pool: Skus);
+        var name = Text(body, fields[Name], "name", path, MaxNameLength, pool: ProductNames);
         var minimum = type == ActivityType.CartAdd ? 1 : 0;
         int qty = type == ActivityType.CartRemove ? 0 : minimum;
         var qtyValue = fields[Qty];
@@ -279,7 +291,8 @@ public sealed class ActivityEventParser
                && System.Buffers.Text.Utf8Parser.TryParse(body.Slice(field.Start, field.Length), out value, out var used) && used == field.Length;
     }
 
-    private string? Text(ReadOnlySpan<byte> body, JsonField field, string name, string prefix, int maxLength, bool required = false)
+    private string? Text(ReadOnlySpan<byte> body, JsonField field, string name, string prefix, int maxLength, bool required = false,
+        TextPool? pool = null)
     {
         if (field.IsMissing)
         {
@@ -293,6 +306,9 @@ public sealed class ActivityEventParser
             return null;
         }
 
+        // Escaped values (rare) are decoded and checked every time; the pool is keyed by the bytes as sent.
+        var utf8 = pool is not null && !field.Escaped ? body.Slice(field.Start, field.Length) : default;
+        if (!utf8.IsEmpty && pool!.Find(utf8) is { } seen) return seen;
         if (JsonFields.Text(body, field) is not { } text)
         {
             _errors.Add(prefix + name, $"The {name} contains broken unicode (a lone surrogate escape).");
@@ -339,6 +355,7 @@ public sealed class ActivityEventParser
             return null;
         }
 
+        if (!utf8.IsEmpty) pool!.Keep(utf8, text);
         return text;
     }
 

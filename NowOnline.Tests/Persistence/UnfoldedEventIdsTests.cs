@@ -123,4 +123,28 @@ public sealed class UnfoldedEventIdsTests : IDisposable
             Assert.InRange(worst, 16, 43);
         });
     }
+
+    [Fact]
+    public async Task After_a_burst_is_filed_the_set_gives_its_memory_back_and_still_holds_the_ids_logged_since()
+    {
+        var ids = Enumerable.Range(1, 100).Select(i => $"e-{i}").ToArray();
+        await WithLogAsync(ids, connection =>
+        {
+            using var set = new UnfoldedEventIds(connection, _ => 0);
+            var empty = set.Bytes;
+            for (var s = 1; s <= 200_000; s++) set.Add(Spread(s), s);
+            var burst = set.Bytes;
+
+            set.ForgetUpTo(199_990); // a checkpoint filed all but the last ten
+            Assert.Equal(10, set.Count);
+            Assert.Equal(empty, set.Bytes);
+            Assert.True(burst >= 100 * empty, $"the burst took {burst} bytes");
+            for (var s = 200_001; s <= 200_010; s++) set.Add(Spread(s), s); // and the set goes on as before
+            Assert.Equal(20, set.Count);
+
+            set.ForgetUpTo(200_010);
+            Assert.Equal(0, set.Count);
+            Assert.Equal(empty, set.Bytes);
+        });
+    }
 }

@@ -17,13 +17,26 @@ namespace NowOnline.Core.Presence;
 /// once the window is full every insert forgets the oldest id, and a dictionary removal (its own look-up, hash and key
 /// compare) was 4-14 % of the applying thread (the in-process apply figure of bench/performance-notes.md). Here the
 /// oldest id's slot is found by its stored hash and place, without a string compare, and taken out by shifting its
-/// probe chain back (no tombstones). A hash hit is confirmed by comparing the strings, so the window stays exact.
+/// probe chain back (no tombstones). A hash hit is confirmed by comparing the characters, so the window stays exact.
+/// <para>
+/// The ids' characters are copied into one arena of chars used as a ring (ids leave in the order they came), not kept as
+/// the event's strings: each kept string lived until the window dropped it, long enough to reach the collector's oldest
+/// generation and die there, and each store of it into the ring marked a card for the next young collection ("Garbage per
+/// event" in bench/performance-notes.md). An id starts where the last one ended, or at the arena's start when it would not
+/// fit before the end. The arena holds <see cref="CharsPerId"/> characters per place of the ring at most: when longer ids
+/// fill it, the oldest ids leave sooner, so memory stays within the budget.
+/// </para>
 /// </remarks>
 internal sealed class EventIdWindow
 {
     private const int InitialRing = 1024;
 
+    /// <summary>Arena characters per place of the ring (a 32-character hex id takes 32).</summary>
+    internal const int CharsPerId = 48;
+
     private Entry[] _ring;
+    private char[] _chars;
+    private long _end; // arena position after the newest id (positions grow; an id lies at Start % arena length)
     private int _oldest; // place of the oldest id in the ring
     private Slot[] _slots; // a power of two, at least twice the ring: probe chains stay short
 
@@ -32,6 +45,7 @@ internal sealed class EventIdWindow
         Capacity = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity));
         _ring = new Entry[Math.Min(capacity, InitialRing)];
         _slots = new Slot[TableSize(_ring.Length)];
+        _chars = new char[_ring.Length * CharsPerId];
     }
 
     /// <summary>Most ids held at once (from <c>Presence:EventIdMemoryBudgetMegabytes</c>).</summary>
@@ -52,12 +66,38 @@ internal sealed class EventIdWindow
             else ForgetOldest();
         }
 
+        var start = MakeRoom(id.Length);
+        id.CopyTo(_chars.AsSpan((int)(start % _chars.Length), id.Length));
+        _end = start + id.Length;
         var place = _oldest + Count;
         if (place >= _ring.Length) place -= _ring.Length;
-        _ring[place] = new Entry(id, atTicks, hash);
+        _ring[place] = new Entry(start, id.Length, atTicks, hash);
         Insert(hash, place);
         Count++;
         return true;
+    }
+
+    /// <summary>
+    /// Where an id of <paramref name="length"/> characters goes: after the newest one; while it does not fit, the arena grows
+    /// up to <see cref="CharsPerId"/> per id of the capacity, then the oldest ids leave.
+    /// </summary>
+    private long MakeRoom(int length)
+    {
+        while (true)
+        {
+            if (Count == 0)
+            {
+                if (length > _chars.Length) ResizeArena(length); // one id longer than a whole arena (a tiny window)
+                return _end = 0;
+            }
+
+            var start = _end;
+            var offset = (int)(start % _chars.Length);
+            if (offset + length > _chars.Length) start += _chars.Length - offset; // not across the end: from the arena's start
+            if (start + length - _ring[_oldest].Start <= _chars.Length) return start;
+            if (_chars.Length < (long)Capacity * CharsPerId) ResizeArena(Math.Min((long)Capacity * CharsPerId, _chars.Length * 2L));
+            else ForgetOldest();
+        }
     }
 
     /// <summary>
@@ -82,7 +122,6 @@ internal sealed class EventIdWindow
         var i = _ring[place].Hash & mask;
         while (_slots[i].PlacePlusOne != place + 1) i = (i + 1) & mask;
         RemoveSlot(i);
-        _ring[place] = default; // the id string may be collected
         _oldest = place + 1 == _ring.Length ? 0 : place + 1;
         Count--;
     }
@@ -96,8 +135,14 @@ internal sealed class EventIdWindow
         {
             var slot = slots[i];
             if (slot.PlacePlusOne == 0) return -1;
-            if (slot.Hash == hash && string.Equals(_ring[slot.PlacePlusOne - 1].Id, id, StringComparison.Ordinal)) return i;
+            if (slot.Hash == hash && IdAt(slot.PlacePlusOne - 1).SequenceEqual(id)) return i;
         }
+    }
+
+    private ReadOnlySpan<char> IdAt(int place)
+    {
+        var entry = _ring[place];
+        return _chars.AsSpan((int)(entry.Start % _chars.Length), entry.Length);
     }
 
     private void Insert(int hash, int place)
@@ -132,6 +177,25 @@ internal sealed class EventIdWindow
         _oldest = 0;
         _slots = new Slot[TableSize(ring.Length)];
         for (var n = 0; n < Count; n++) Insert(ring[n].Hash, n);
+        if (_chars.Length < (long)ring.Length * CharsPerId) ResizeArena((long)ring.Length * CharsPerId);
+    }
+
+    /// <summary>A new arena of <paramref name="size"/> characters (at least what the ids hold), the ids copied in order from its start.</summary>
+    private void ResizeArena(long size)
+    {
+        var chars = new char[size];
+        long end = 0;
+        for (var n = 0; n < Count; n++)
+        {
+            var place = (_oldest + n) % _ring.Length;
+            var id = IdAt(place);
+            id.CopyTo(chars.AsSpan((int)end));
+            _ring[place] = _ring[place] with { Start = end };
+            end += id.Length;
+        }
+
+        _chars = chars;
+        _end = end;
     }
 
     private static int TableSize(int ring) => (int)Math.Min(1 << 30, BitOperations.RoundUpToPowerOf2((uint)ring) * 2);
@@ -141,14 +205,15 @@ internal sealed class EventIdWindow
 
     /// <summary>
     /// Ids that fit in the tracker's share of a budget of <paramref name="megabytes"/> (<see cref="PresenceOptions"/>): about
-    /// 160 bytes each (a 32-character id string 90, its ring entry 24 and table slots 16, plus the tables' spare capacity).
+    /// 160 bytes each (<see cref="CharsPerId"/> characters of arena 96, its ring entry 24 and table slots 16, plus the tables'
+    /// spare capacity).
     /// </summary>
     public static int CapacityFor(int megabytes) =>
         (int)Math.Min(int.MaxValue / 2, Math.Max(1, PresenceOptions.EventIdWindowBytes(megabytes) / BytesPerId));
 
     internal const int BytesPerId = 160;
 
-    private readonly record struct Entry(string Id, long AtTicks, int Hash);
+    private readonly record struct Entry(long Start, int Length, long AtTicks, int Hash);
 
     private readonly record struct Slot(int Hash, int PlacePlusOne);
 }

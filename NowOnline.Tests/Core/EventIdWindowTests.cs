@@ -114,4 +114,32 @@ public sealed class EventIdWindowTests
         Assert.True(window.Contains("e-5"));
         Assert.True(window.Remember("e-1", atTicks: 6));
     }
+
+    [Fact]
+    public void Long_ids_that_fill_the_arena_push_the_oldest_out_first_and_every_answer_stays_exact()
+    {
+        // Ids of 20-128 characters against an arena of 48 per place: the arena, not the capacity, bounds the window, and
+        // it still holds exactly its newest ids. The model keeps as many of the newest ids as the window says it holds.
+        const int capacity = 2_000;
+        var window = new EventIdWindow(capacity);
+        var model = new LinkedList<string>();
+        var random = new Random(48);
+        var pool = Enumerable.Range(0, 6_000).Select(i => $"{i}-" + new string((char)('a' + i % 26), random.Next(20, 127))).ToArray();
+        for (var at = 1L; at <= 30_000; at++)
+        {
+            var id = pool[random.Next(pool.Length)];
+            var isNew = !model.Contains(id);
+            Assert.Equal(isNew, window.Remember(id, at));
+            if (isNew) model.AddLast(id);
+            while (model.Count > window.Count) model.RemoveFirst();
+
+            Assert.InRange(window.Count, 1, capacity);
+            if (at % 2_000 == 0)
+            {
+                Assert.InRange(window.Count, capacity * EventIdWindow.CharsPerId / 128, capacity - 1); // bounded by chars, yet never tiny
+                Assert.All(model, kept => Assert.True(window.Contains(new string(kept.AsSpan()))));
+                Assert.Equal(model.Count, pool.Count(window.Contains));
+            }
+        }
+    }
 }

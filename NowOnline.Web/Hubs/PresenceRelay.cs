@@ -171,6 +171,9 @@ public sealed class PresenceRelay(
         catch (Exception ex)
         {
             logger.LogError(ex, "The presence hub's relay stopped; connected clients receive no more changes.");
+            // Nobody reads it any more: the tracker must stop building rows for it. Once the last client has left,
+            // the next one starts a new subscription.
+            subscription.Dispose();
         }
     }
 

@@ -2,12 +2,10 @@ using Microsoft.Data.Sqlite;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Presence;
 using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
-using I = NowOnline.Core.Persistence.Schema.EventIds;
 using K = NowOnline.Core.Persistence.Schema.Checkpoints;
 using L = NowOnline.Core.Persistence.Schema.CartItems;
 using P = NowOnline.Core.Persistence.Schema.StorageProbes;
 using S = NowOnline.Core.Persistence.Schema.Sessions;
-using T = NowOnline.Core.Persistence.Schema.SessionEvents;
 
 namespace NowOnline.Core.Persistence;
 
@@ -26,9 +24,10 @@ internal static class ActivityLog
 
     /// <summary>
     /// Deletes one batch of old sessions (and their visitor carts) and of old logged events, in one short transaction.
-    /// Events after the last checkpoint are never deleted: the state tables do not reflect them yet.
+    /// Events after the last checkpoint are never deleted: the state tables do not reflect them yet; nor are those after
+    /// <paramref name="filedTo"/>, which the look-up file has not filed yet (the writer's id set confirms them in the log).
     /// </summary>
-    public static RetentionResult DeleteExpired(SqliteConnection connection, RetentionBatch batch)
+    public static RetentionResult DeleteExpired(SqliteConnection connection, RetentionBatch batch, long filedTo)
     {
         using var transaction = WriteTransaction.Begin(connection);
         int sessions, events;
@@ -44,25 +43,16 @@ internal static class ActivityLog
                      SELECT {S.SessionId} FROM {S.Table} WHERE {S.LastActivityMs} < $before ORDER BY {S.LastActivityMs} LIMIT $size)
                    """))
             sessions = Run(stale, ("$before", batch.SessionsBefore.ToUnixTimeMilliseconds()), ("$size", batch.Size));
-        // The same rows three times (one transaction, same ORDER BY and LIMIT): their look-up entries, then the rows.
+        // The look-up file trims its rows of these events once they are gone (EventLookup).
         const string oldEvents = $"""
             SELECT {E.Sequence} FROM {E.Table}
             WHERE {E.ReceivedAtMs} < $before AND {E.Sequence} <= (SELECT COALESCE(MAX({K.Sequence}), 0) FROM {K.Table})
+              AND {E.Sequence} <= $filed
             ORDER BY {E.Sequence} LIMIT $size
             """;
         var eventsBefore = batch.EventsBefore.ToUnixTimeMilliseconds();
-        using (var ids = Command(connection, $"""
-                   DELETE FROM {I.Table} WHERE ({I.EventId}, {I.Sequence}) IN (
-                     SELECT {E.EventId}, {E.Sequence} FROM {E.Table} WHERE {E.Sequence} IN ({oldEvents}) AND {E.EventId} IS NOT NULL)
-                   """))
-            Run(ids, ("$before", eventsBefore), ("$size", batch.Size));
-        using (var timeline = Command(connection, $"""
-                   DELETE FROM {T.Table} WHERE ({T.SessionId}, {T.Sequence}) IN (
-                     SELECT {E.SessionId}, {E.Sequence} FROM {E.Table} WHERE {E.Sequence} IN ({oldEvents}) AND {E.SessionId} IS NOT NULL)
-                   """))
-            Run(timeline, ("$before", eventsBefore), ("$size", batch.Size));
         using (var old = Command(connection, $"DELETE FROM {E.Table} WHERE {E.Sequence} IN ({oldEvents})"))
-            events = Run(old, ("$before", eventsBefore), ("$size", batch.Size));
+            events = Run(old, ("$before", eventsBefore), ("$size", batch.Size), ("$filed", filedTo));
         transaction.Commit();
         return new RetentionResult(sessions, events);
     }

@@ -5,8 +5,7 @@ namespace NowOnline.Core.Persistence;
 /// <summary>
 /// One state checkpoint on its way to the database, written in slices, each its own short transaction between two commit
 /// groups, so that no request waits for a whole checkpoint (ADR-003). Every row carries the log sequence of the snapshot
-/// (<see cref="Sequence"/>); the <c>Checkpoints</c> mark moves to it only with the last slice, once every row is written and
-/// the log is filed under event id and session up to it.
+/// (<see cref="Sequence"/>); the <c>Checkpoints</c> mark moves to it only with the last slice, once every row is written.
 /// <para>
 /// Order within a pass, on which the replay at start relies (<see cref="PresenceTracker"/>'s replay filter): every cart
 /// before any customer or session, and customers' carts (<c>c:…</c>) before visitors' (<c>s:…</c>). So a session row at
@@ -16,14 +15,13 @@ namespace NowOnline.Core.Persistence;
 /// </summary>
 internal sealed class ActivityLogCheckpointPass
 {
-    public ActivityLogCheckpointPass(PresenceCheckpoint checkpoint, long foldedTo)
+    public ActivityLogCheckpointPass(PresenceCheckpoint checkpoint)
     {
         Checkpoint = checkpoint;
         // Ordinal key order: neighbouring keys share B-tree pages (each page found and dirtied once per pass), and "c:" < "s:".
         Carts = checkpoint.Carts.OrderBy(c => c.Owner, StringComparer.Ordinal).ToArray();
         Customers = checkpoint.Customers.OrderBy(c => c.Id).ToArray();
         Sessions = checkpoint.Sessions.OrderBy(s => s.SessionId, StringComparer.Ordinal).ToArray();
-        FoldedTo = Math.Min(foldedTo, checkpoint.Sequence);
     }
 
     /// <summary>The snapshot as the tracker gave it (returned to the tracker whole when a slice fails).</summary>
@@ -39,11 +37,6 @@ internal sealed class ActivityLogCheckpointPass
     public int NextCart { get; set; }
     public int NextCustomer { get; set; }
     public int NextSession { get; set; }
-
-    /// <summary>The log is filed under event id and session (EventIds, SessionEvents) up to this sequence.</summary>
-    public long FoldedTo { get; set; }
-
-    public bool RowsWritten => NextCart == Carts.Length && NextCustomer == Customers.Length && NextSession == Sessions.Length;
 
     public bool Done { get; set; }
 

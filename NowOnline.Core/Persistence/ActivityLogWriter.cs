@@ -7,7 +7,6 @@ using I = NowOnline.Core.Persistence.Schema.EventIds;
 using K = NowOnline.Core.Persistence.Schema.Checkpoints;
 using L = NowOnline.Core.Persistence.Schema.CartItems;
 using S = NowOnline.Core.Persistence.Schema.Sessions;
-using T = NowOnline.Core.Persistence.Schema.SessionEvents;
 
 namespace NowOnline.Core.Persistence;
 
@@ -17,10 +16,10 @@ namespace NowOnline.Core.Persistence;
 /// connection and bound by value (<see cref="RawStatement"/>); dispose this before the connection.
 /// <para>
 /// A commit only appends to ActivityEvents (its keys, sequence and receive time, only grow). The random-key look-ups,
-/// event id (exactly-once) and session (timelines), are the EventIds and SessionEvents tables, filled in key order from
-/// the log by the last slices of each checkpoint pass. Until the pass's mark is written an id is found in the set of ids
-/// logged after the last mark, read back from the log when the connection is opened. Both are asked only when the
-/// <see cref="EventIdFilter"/> in front of them answers "maybe": a new id, nearly every id, costs neither.
+/// event id (exactly-once) and session (timelines), live in a file of their own, filed from the log by its own thread
+/// (<see cref="EventLookup"/>). Until it has filed an id, the id is found in the set of ids logged beyond its mark, read
+/// back from the log when the connection is opened. Both are asked only when the <see cref="EventIdFilter"/> in front of
+/// them answers "maybe": a new id, nearly every id, costs neither.
 /// </para>
 /// </summary>
 internal sealed class ActivityLogWriter : IDisposable
@@ -34,13 +33,6 @@ internal sealed class ActivityLogWriter : IDisposable
     public const int SliceRows = 1000;
 
     /// <summary>
-    /// Logged events filed under id and session per row of a slice's budget. Filing random keys in small chunks rewrites the
-    /// same index pages once per chunk: at 1 per row, filing a second at 50,000 events/s took 629 ms of CPU in 50 slices;
-    /// at 4, 309 ms in 12 slices of at most ~36 ms CPU each (same figure in the performance notes).
-    /// </summary>
-    public const int FoldSequencesPerRow = 4;
-
-    /// <summary>
     /// Rows per INSERT statement on the append path: one prepared statement binds 64 events, so the statement's VDBE program
     /// starts, opens its cursor and finds the table's last page once per 64 rows instead of per row ("The writer and
     /// de-duplication" in the performance notes). A group's remainder goes in statements of 16, 4 and 1 rows.
@@ -49,16 +41,19 @@ internal sealed class ActivityLogWriter : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly EventIdFilter _filter;
+    private readonly EventLookup _lookup;
+    private readonly bool _ownsLookup;
     private readonly UnfoldedEventIds _unfolded;
     private readonly RawStatement?[] _insertEvents = new RawStatement?[RowsPerInsert.Length];
     private readonly List<int> _toLog = [];
-    // Per commit after the mark: its last sequence and receive time (retention spares these events, so must the filter).
+    // Per commit after the checkpoint's or the look-up's mark: its last sequence and receive time (retention spares these
+    // events, so must the filter).
     private readonly Queue<(long LastSequence, long AtTicks)> _afterMark = new();
     private ulong[] _hashes = new ulong[128];
     private long _mark;
+    private long _forgottenTo;
+    private SqliteConnection? _lookupReader;
     private RawStatement? _findEventId;
-    private RawStatement? _foldEventIds;
-    private RawStatement? _foldSessionEvents;
     private RawStatement? _upsertCustomer;
     private RawStatement? _upsertSession;
     private RawStatement? _clearCart;
@@ -68,10 +63,15 @@ internal sealed class ActivityLogWriter : IDisposable
     /// <param name="connection">The writer's connection (open).</param>
     /// <param name="filter">The event-id filter, kept by the caller across connections; filled from the log here when it is
     /// not loaded yet. Without one, a small filter of this writer's own is made.</param>
-    public ActivityLogWriter(SqliteConnection connection, EventIdFilter? filter = null)
+    /// <param name="lookup">The look-up file, filed by its own thread. Without one (tests, tools) the writer makes its own
+    /// and files it at the end of each checkpoint.</param>
+    public ActivityLogWriter(SqliteConnection connection, EventIdFilter? filter = null, EventLookup? lookup = null)
     {
         _connection = connection;
         _filter = filter ?? new EventIdFilter(1024 * 1024, TimeSpan.FromHours(2), DateTimeOffset.UtcNow.UtcTicks);
+        _ownsLookup = lookup is null;
+        _lookup = lookup ?? new EventLookup(new SqliteDatabase(connection.ConnectionString),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         _unfolded = new UnfoldedEventIds(connection, _filter.Hash);
         using (var pragmas = connection.CreateCommand())
         {
@@ -107,11 +107,12 @@ internal sealed class ActivityLogWriter : IDisposable
             _mark = Convert.ToInt64(mark.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        _unfolded.ReadFromLog(_mark);
+        _forgottenTo = _lookup.EnsureReady();
+        _unfolded.ReadFromLog(_forgottenTo);
         _afterMark.Clear();
         using var oldest = _connection.CreateCommand();
         oldest.CommandText = $"SELECT MIN({E.ReceivedAtMs}), MAX({E.Sequence}) FROM {E.Table} WHERE {E.Sequence} > $mark";
-        oldest.Parameters.AddWithValue("$mark", _mark);
+        oldest.Parameters.AddWithValue("$mark", Math.Min(_mark, _forgottenTo));
         using var row = oldest.ExecuteReader();
         if (row.Read() && !row.IsDBNull(0))
             _afterMark.Enqueue((row.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(0)).UtcTicks));
@@ -126,6 +127,7 @@ internal sealed class ActivityLogWriter : IDisposable
     {
         var nowTicks = receivedAt.UtcTicks;
         _filter.Sweep(nowTicks);
+        ForgetFiled();
         var sequences = new long[events.Count];
         if (_hashes.Length < events.Count) _hashes = new ulong[Math.Max(events.Count, _hashes.Length * 2)];
         var toLog = _toLog;
@@ -185,7 +187,8 @@ internal sealed class ActivityLogWriter : IDisposable
     private bool IsLogged(ulong hash, string id)
     {
         if (_unfolded.Contains(hash, id)) return true;
-        var find = _findEventId ??= new RawStatement(_connection, $"SELECT 1 FROM {I.Table} WHERE {I.EventId} = ?1");
+        var find = _findEventId ??= new RawStatement(_lookupReader ??= _lookup.OpenReader(),
+            $"SELECT 1 FROM {I.Table} WHERE {I.EventId} = ?1");
         find.Bind(1, id);
         return find.HasRow();
     }
@@ -226,7 +229,7 @@ internal sealed class ActivityLogWriter : IDisposable
 
     /// <summary>
     /// Writes a whole checkpoint now, slice after slice (at shutdown, on request, in tests): the changed state rows and the
-    /// sequence they reflect, and the events logged since the last checkpoint filed under their event id and session.
+    /// sequence they reflect.
     /// </summary>
     public void WriteCheckpoint(PresenceCheckpoint checkpoint)
     {
@@ -237,14 +240,13 @@ internal sealed class ActivityLogWriter : IDisposable
     }
 
     /// <summary>Starts a checkpoint pass; write it with <see cref="WriteSlice"/> until that returns true.</summary>
-    public ActivityLogCheckpointPass BeginCheckpoint(PresenceCheckpoint checkpoint) => new(checkpoint, _mark);
+    public ActivityLogCheckpointPass BeginCheckpoint(PresenceCheckpoint checkpoint) => new(checkpoint);
 
     /// <summary>
     /// Writes the next slice of a pass in one transaction: at most about <paramref name="rows"/> state rows (a cart counts
-    /// one per line), or, once every row is written, the log filed under id and session for at most that many sequences,
-    /// and with the last one the <c>Checkpoints</c> mark. Returns true when the pass is complete. After an exception the pass
-    /// must be abandoned (its rows go back to the tracker); what earlier slices wrote stays correct, each row carrying the
-    /// sequence it reflects.
+    /// one per line), and with the last one the <c>Checkpoints</c> mark. Returns true when the pass is complete. After an
+    /// exception the pass must be abandoned (its rows go back to the tracker); what earlier slices wrote stays correct, each
+    /// row carrying the sequence it reflects.
     /// </summary>
     public bool WriteSlice(ActivityLogCheckpointPass pass, int rows = SliceRows)
     {
@@ -253,7 +255,6 @@ internal sealed class ActivityLogWriter : IDisposable
         using var transaction = WriteTransaction.Begin(connection);
         var budget = rows;
         int nextCart = pass.NextCart, nextCustomer = pass.NextCustomer, nextSession = pass.NextSession;
-        var foldedTo = pass.FoldedTo;
 
         if (nextCart < pass.Carts.Length)
         {
@@ -324,16 +325,7 @@ internal sealed class ActivityLogWriter : IDisposable
             }
         }
 
-        var rowsWritten = nextCart == pass.Carts.Length && nextCustomer == pass.Customers.Length && nextSession == pass.Sessions.Length;
-        if (rowsWritten && budget > 0 && foldedTo < sequence)
-        {
-            // Filing is idempotent (INSERT OR IGNORE), so a crash between slices only files some events twice over.
-            var to = Math.Min(sequence, foldedTo + (long)budget * FoldSequencesPerRow);
-            Fold(foldedTo, to);
-            foldedTo = to;
-        }
-
-        var done = rowsWritten && foldedTo >= sequence;
+        var done = nextCart == pass.Carts.Length && nextCustomer == pass.Customers.Length && nextSession == pass.Sessions.Length;
         if (done)
         {
             var mark = _markCheckpoint ??= new RawStatement(connection,
@@ -343,53 +335,50 @@ internal sealed class ActivityLogWriter : IDisposable
         }
 
         transaction.Commit();
-        (pass.NextCart, pass.NextCustomer, pass.NextSession, pass.FoldedTo) = (nextCart, nextCustomer, nextSession, foldedTo);
+        (pass.NextCart, pass.NextCustomer, pass.NextSession) = (nextCart, nextCustomer, nextSession);
         pass.Slices++;
         if (!done) return false;
 
         pass.Done = true;
         _mark = Math.Max(_mark, sequence);
-        ForgetUnfoldedUpTo(sequence);
+        if (_ownsLookup)
+        {
+            while (_lookup.FoldStep() == EventLookup.ChunkEvents)
+            {
+            }
+        }
+
+        ForgetFiled();
         return true;
     }
 
-    private void Fold(long after, long upTo)
-    {
-        var connection = _connection;
-        // Key order: neighbouring keys share B-tree pages, so each page is found and dirtied once per slice, not per row.
-        var foldIds = _foldEventIds ??= new RawStatement(connection, $"""
-            INSERT OR IGNORE INTO {I.Table} ({I.EventId}, {I.Sequence})
-            SELECT {E.EventId}, {E.Sequence} FROM {E.Table}
-            WHERE {E.Sequence} > ?1 AND {E.Sequence} <= ?2 AND {E.EventId} IS NOT NULL
-            ORDER BY {E.EventId}
-            """);
-        foldIds.Bind(1, after);
-        foldIds.Bind(2, upTo);
-        foldIds.Execute();
-        var foldSessions = _foldSessionEvents ??= new RawStatement(connection, $"""
-            INSERT OR IGNORE INTO {T.Table} ({T.SessionId}, {T.Sequence})
-            SELECT {E.SessionId}, {E.Sequence} FROM {E.Table}
-            WHERE {E.Sequence} > ?1 AND {E.Sequence} <= ?2 AND {E.SessionId} IS NOT NULL
-            ORDER BY {E.SessionId}, {E.Sequence}
-            """);
-        foldSessions.Bind(1, after);
-        foldSessions.Bind(2, upTo);
-        foldSessions.Execute();
-    }
+    /// <summary>Every event at or below this sequence is filed in the look-up file (retention deletes no event beyond it).</summary>
+    public long FoldedTo => _lookup.FoldedTo;
 
-    /// <summary>Ids filed in EventIds are found there: the set keeps only those logged after the mark.</summary>
-    private void ForgetUnfoldedUpTo(long sequence)
+    /// <summary>
+    /// Ids the look-up file has filed are found there: the set keeps only those logged beyond its mark. Commits are
+    /// forgotten by the filter's retention only once both the checkpoint and the look-up file are past them.
+    /// </summary>
+    private void ForgetFiled()
     {
-        while (_afterMark.TryPeek(out var commit) && commit.LastSequence <= sequence) _afterMark.Dequeue();
-        _unfolded.ForgetUpTo(sequence);
+        var filed = _lookup.FoldedTo;
+        if (filed > _forgottenTo)
+        {
+            _unfolded.ForgetUpTo(filed);
+            _forgottenTo = filed;
+        }
+
+        var settled = Math.Min(_mark, _forgottenTo);
+        while (_afterMark.TryPeek(out var commit) && commit.LastSequence <= settled) _afterMark.Dequeue();
     }
 
     public void Dispose()
     {
         foreach (var statement in _insertEvents) statement?.Dispose();
         _unfolded.Dispose();
-        foreach (var statement in new[] { _findEventId, _foldEventIds, _foldSessionEvents, _upsertCustomer,
-                     _upsertSession, _clearCart, _insertCartLine, _markCheckpoint })
+        foreach (var statement in new[] { _findEventId, _upsertCustomer, _upsertSession, _clearCart, _insertCartLine, _markCheckpoint })
             statement?.Dispose();
+        _lookupReader?.Dispose();
+        if (_ownsLookup) _lookup.Dispose();
     }
 }

@@ -19,8 +19,10 @@ namespace NowOnline.Core.Persistence;
 /// commit starts the log over from its first frame, rewriting pages that are already in the page cache.
 /// </para>
 /// </summary>
-internal sealed partial class WalCheckpointer(SqliteDatabase database, ILogger logger) : IDisposable
+internal sealed partial class WalCheckpointer : IDisposable
 {
+    private readonly SqliteDatabase _database;
+    private readonly ILogger _logger;
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
@@ -29,57 +31,54 @@ internal sealed partial class WalCheckpointer(SqliteDatabase database, ILogger l
     /// </summary>
     public const int RestartFrames = 4096;
 
-    private readonly CancellationTokenSource _stop = new();
-    private Thread? _thread;
+    private readonly PeriodicThread _thread;
+    private SqliteConnection? _connection;
     private int _catchUpDue;
+
+    public WalCheckpointer(SqliteDatabase database, ILogger logger)
+    {
+        _database = database;
+        _logger = logger;
+        _thread = new PeriodicThread("NowOnline WAL checkpoint", Every, Step);
+    }
 
     /// <summary>True once (then false until the next pass asks again) when the writer should copy the log's tail itself.</summary>
     public bool TakeCatchUp() => Interlocked.Exchange(ref _catchUpDue, 0) == 1;
 
-    public void Start()
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = "NowOnline WAL checkpoint" };
-        _thread.Start();
-    }
+    public void Start() => _thread.Start();
 
     /// <summary>Stops the loop and waits for a checkpoint in progress.</summary>
     public void Stop()
     {
-        _stop.Cancel();
-        _thread?.Join();
-        _thread = null;
+        _thread.Stop();
+        _connection?.Dispose();
+        _connection = null;
     }
 
     public void Dispose()
     {
         Stop();
-        _stop.Dispose();
+        _thread.Dispose();
     }
 
-    private void Run()
+    private void Step()
     {
-        SqliteConnection? connection = null;
-        while (!_stop.Token.WaitHandle.WaitOne(Every))
+        try
         {
-            try
-            {
-                connection ??= database.OpenAsync().GetAwaiter().GetResult();
-                using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                using var result = checkpoint.ExecuteReader();
-                // One row: busy (0 or 1), frames in the log, frames copied.
-                if (result.Read() && result.GetInt32(0) == 0 && result.GetInt64(1) >= RestartFrames) Volatile.Write(ref _catchUpDue, 1);
-            }
-            catch (SqliteException ex)
-            {
-                // The writer notices and reports storage faults; this loop only tries again with a fresh connection.
-                LogCheckpointFailed(logger, ex);
-                connection?.Dispose();
-                connection = null;
-            }
+            _connection ??= _database.OpenAsync().GetAwaiter().GetResult();
+            using var checkpoint = _connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            using var result = checkpoint.ExecuteReader();
+            // One row: busy (0 or 1), frames in the log, frames copied.
+            if (result.Read() && result.GetInt32(0) == 0 && result.GetInt64(1) >= RestartFrames) Volatile.Write(ref _catchUpDue, 1);
         }
-
-        connection?.Dispose();
+        catch (SqliteException ex)
+        {
+            // The writer notices and reports storage faults; this loop only tries again with a fresh connection.
+            LogCheckpointFailed(_logger, ex);
+            _connection?.Dispose();
+            _connection = null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A background WAL checkpoint failed; it is retried")]

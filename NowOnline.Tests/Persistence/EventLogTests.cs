@@ -8,8 +8,9 @@ using static NowOnline.Tests.Support.Events;
 namespace NowOnline.Tests.Persistence;
 
 /// <summary>
-/// The writer's log on a real SQLite file: a commit only appends, and the event id and session look-ups are filed with
-/// each checkpoint, so exactly-once and timelines must hold both before and after a checkpoint, and across reconnects.
+/// The writer's log on a real SQLite file: a commit only appends, and the event id and session look-ups are filed in the
+/// look-up file beside it (here at the end of each checkpoint, by the writer's own look-up), so exactly-once and timelines
+/// must hold both before and after they are filed, and across reconnects.
 /// </summary>
 public sealed class EventLogTests : IDisposable
 {
@@ -78,19 +79,22 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public async Task Checkpoint_files_the_logged_events_under_their_id_and_session_and_ids_stay_duplicates()
+    public async Task Logged_events_are_filed_under_their_id_and_session_in_the_lookup_file_and_ids_stay_duplicates()
     {
-        var (sequences, ids, timeline) = await WithWriterAsync((writer, connection) =>
+        var (sequences, ids, timeline, inLog) = await WithWriterAsync((writer, connection) =>
         {
             var logged = Append(writer, CartAdd("v-1", At, eventId: "e-1"), PageView("v-2", At), CartAdd("v-1", At, "YM-02", eventId: "e-3"));
             writer.WriteCheckpoint(Covering(logged.Max()));
-            return (logged, Column(connection, "SELECT EventId || '@' || Sequence FROM EventIds ORDER BY EventId"),
-                Column(connection, "SELECT SessionId || '@' || Sequence FROM SessionEvents ORDER BY SessionId, Sequence"));
+            using var lookup = EventLookup.OpenReader(_database.Sqlite);
+            return (logged, Column(lookup, "SELECT EventId || '@' || Sequence FROM EventIds ORDER BY EventId"),
+                Column(lookup, "SELECT SessionId || '@' || Sequence FROM SessionEvents ORDER BY SessionId, Sequence"),
+                Column(connection, "SELECT COUNT(*) FROM EventIds"));
         });
         var again = await WithWriterAsync((writer, _) => Append(writer, CartAdd("v-1", At, eventId: "e-3"), CartAdd("v-1", At, eventId: "e-4")));
 
         Assert.Equal([$"e-1@{sequences[0]}", $"e-3@{sequences[2]}"], ids);
         Assert.Equal([$"v-1@{sequences[0]}", $"v-1@{sequences[2]}", $"v-2@{sequences[1]}"], timeline);
+        Assert.Equal(["0"], inLog); // the log's own file holds no look-up rows: its writer never files them
         Assert.Equal(0, again[0]);
         Assert.True(again[1] > sequences.Max());
     }
@@ -134,14 +138,16 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public async Task Retention_deletes_an_old_event_together_with_its_id_and_timeline_entries()
+    public async Task Retention_deletes_an_old_event_and_the_lookup_file_then_drops_its_id_and_timeline_entries()
     {
         var (deleted, ids, timeline, again) = await WithWriterAsync((writer, connection) =>
         {
             var logged = Append(writer, CartAdd("v-1", At, eventId: "e-1"), CartAdd("v-1", At, eventId: "e-2"));
             writer.WriteCheckpoint(Covering(logged.Max()));
-            var result = ActivityLog.DeleteExpired(connection, new RetentionBatch(1, At.AddYears(-1), At.AddMinutes(1)));
-            return (result, Column(connection, "SELECT EventId FROM EventIds"), Column(connection, "SELECT Sequence FROM SessionEvents"),
+            var result = ActivityLog.DeleteExpired(connection, new RetentionBatch(1, At.AddYears(-1), At.AddMinutes(1)), writer.FoldedTo);
+            writer.WriteCheckpoint(Covering(logged.Max())); // the look-up file is trimmed when it is next filed
+            using var lookup = EventLookup.OpenReader(_database.Sqlite);
+            return (result, Column(lookup, "SELECT EventId FROM EventIds"), Column(lookup, "SELECT Sequence FROM SessionEvents"),
                 Append(writer, CartAdd("v-1", At, eventId: "e-2"))[0]);
         });
 
@@ -149,6 +155,46 @@ public sealed class EventLogTests : IDisposable
         Assert.Equal(["e-2"], ids);
         Assert.Single(timeline);
         Assert.Equal(0, again);
+    }
+
+    [Fact]
+    public async Task Retention_keeps_old_events_the_lookup_file_has_not_filed_yet()
+    {
+        var (deleted, again) = await WithWriterAsync((writer, connection) =>
+        {
+            var logged = Append(writer, CartAdd("v-1", At, eventId: "e-1"), CartAdd("v-1", At, eventId: "e-2"));
+            writer.WriteCheckpoint(Covering(logged.Max()));
+            // As if the look-up file had filed only the first: the second must stay in the log, where its id is confirmed.
+            var result = ActivityLog.DeleteExpired(connection, new RetentionBatch(10, At.AddYears(-1), At.AddMinutes(1)), logged[0]);
+            return (result, Append(writer, CartAdd("v-1", At, eventId: "e-2"))[0]);
+        });
+
+        Assert.Equal(1, deleted.Events);
+        Assert.Equal(0, again);
+    }
+
+    [Fact]
+    public async Task A_lookup_file_left_from_another_log_is_filed_again_and_does_not_make_new_ids_duplicates()
+    {
+        await WithWriterAsync((writer, _) =>
+        {
+            var logged = Append(writer, CartAdd("v-1", At, eventId: "old-1"), CartAdd("v-1", At, eventId: "old-2"));
+            writer.WriteCheckpoint(Covering(logged.Max()));
+            return 0;
+        });
+        // The log is replaced (restored from elsewhere, deleted by hand); its look-up file stays behind.
+        await using (var connection = await _database.Sqlite.OpenAsync())
+            Execute(connection, "DELETE FROM ActivityEvents; DELETE FROM Checkpoints;");
+        var (fresh, ids) = await WithWriterAsync((writer, _) =>
+        {
+            var logged = Append(writer, CartAdd("v-2", At.AddMinutes(1), eventId: "old-1"), CartAdd("v-2", At.AddMinutes(1), eventId: "new-1"));
+            writer.WriteCheckpoint(Covering(logged.Max()));
+            using var lookup = EventLookup.OpenReader(_database.Sqlite);
+            return (logged, Column(lookup, "SELECT EventId FROM EventIds ORDER BY EventId"));
+        });
+
+        Assert.All(fresh, sequence => Assert.True(sequence > 0));
+        Assert.Equal(["new-1", "old-1"], ids);
     }
 
     private static List<string> Column(SqliteConnection connection, string sql)

@@ -93,7 +93,7 @@ public sealed class RetentionTests
             await seed.ExecuteNonQueryAsync();
         }
 
-        var deleted = ActivityLog.DeleteExpired(connection, new RetentionBatch(100, DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow));
+        var deleted = ActivityLog.DeleteExpired(connection, new RetentionBatch(100, DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow), long.MaxValue);
 
         Assert.Equal(2, deleted.Events);
         Assert.Equal(["e3", "e4"], await MigrationTests.ColumnAsync(connection, "SELECT EventId FROM ActivityEvents ORDER BY Sequence"));

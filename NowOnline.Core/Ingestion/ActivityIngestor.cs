@@ -130,10 +130,9 @@ public sealed partial class ActivityIngestor(
         while (reader.TryPeek(out _)) Drain(reader);
         _applier.Stop();
         if (!_health.Faulted) TryCheckpoint();
-        _store.Lookup.Stop();
+        _store.Lookup.Dispose();
         wal.Stop();
         _store.Drop();
-        _store.Lookup.Dispose();
     }
 
     private async Task<bool> WaitForWorkAsync(ChannelReader<WriterWork> reader, CancellationToken stoppingToken)
@@ -304,10 +303,7 @@ public sealed partial class ActivityIngestor(
     {
         try
         {
-            while (_store.Lookup.FoldStep() == EventLookup.ChunkEvents)
-            {
-            }
-
+            _store.Lookup.FoldToHead();
             return null;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
@@ -316,7 +312,7 @@ public sealed partial class ActivityIngestor(
         }
     }
 
-        private bool TryBeginCheckpoint()
+    private bool TryBeginCheckpoint()
     {
         // The checkpoint covers what the tracker has applied; groups still on their way to it are filed by a later one.
         var checkpoint = tracker.TakeCheckpoint();

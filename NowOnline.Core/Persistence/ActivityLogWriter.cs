@@ -341,12 +341,7 @@ internal sealed class ActivityLogWriter : IDisposable
 
         pass.Done = true;
         _mark = Math.Max(_mark, sequence);
-        if (_ownsLookup)
-        {
-            while (_lookup.FoldStep() == EventLookup.ChunkEvents)
-            {
-            }
-        }
+        if (_ownsLookup) _lookup.FoldToHead();
 
         ForgetFiled();
         return true;

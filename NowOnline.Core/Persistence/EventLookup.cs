@@ -109,10 +109,7 @@ internal sealed partial class EventLookup : IDisposable
                 throw;
             }
 
-            while (FoldStep() == ChunkEvents)
-            {
-            }
-
+            FoldToHead();
             return FoldedTo;
         }
     }
@@ -148,10 +145,15 @@ internal sealed partial class EventLookup : IDisposable
         }
     }
 
-    public void Start() => _thread.Start();
+    /// <summary>Files the log up to its head now, chunk after chunk.</summary>
+    public void FoldToHead()
+    {
+        while (FoldStep() == ChunkEvents)
+        {
+        }
+    }
 
-    /// <summary>Stops the thread and waits for the pass in progress.</summary>
-    public void Stop() => _thread.Stop();
+    public void Start() => _thread.Start();
 
     public void Dispose()
     {
@@ -258,27 +260,22 @@ internal sealed partial class EventLookup : IDisposable
 
         // A deferred transaction on this file alone. Key order: neighbouring keys share B-tree pages, each found and
         // written once per transaction.
-        Execute(connection, "BEGIN");
         try
         {
+            using var transaction = WriteTransaction.Begin(connection, deferred: true);
             Execute(connection, $"""
                 INSERT OR IGNORE INTO {I.Table} ({I.EventId}, {I.Sequence})
                 SELECT EventId, Sequence FROM temp.Chunk WHERE EventId IS NOT NULL ORDER BY EventId;
                 INSERT OR IGNORE INTO {T.Table} ({T.SessionId}, {T.Sequence})
                 SELECT SessionId, Sequence FROM temp.Chunk WHERE SessionId IS NOT NULL ORDER BY SessionId, Sequence;
-                UPDATE Folded SET Sequence = $to, (AtSequence, AtReceivedAtMs, AtEventId) = (
+                UPDATE Folded SET (AtSequence, AtReceivedAtMs, AtEventId) = (
                   SELECT Sequence, ReceivedAtMs, EventId FROM temp.Chunk ORDER BY Sequence DESC LIMIT 1)
                 WHERE EXISTS (SELECT 1 FROM temp.Chunk);
                 UPDATE Folded SET Sequence = $to;
-                COMMIT;
                 """, ("$to", to));
+            transaction.Commit();
             Volatile.Write(ref _foldedTo, to);
             return (int)(to - from);
-        }
-        catch
-        {
-            TryRollback(connection);
-            throw;
         }
         finally
         {
@@ -289,52 +286,33 @@ internal sealed partial class EventLookup : IDisposable
     /// <summary>Deletes look-up rows of events the log no longer holds (retention deleted them), a batch at a time.</summary>
     private static void Trim(SqliteConnection connection)
     {
-        Execute(connection, "BEGIN");
-        try
+        using var transaction = WriteTransaction.Begin(connection, deferred: true);
+        // Retention deletes the oldest events first: everything below the log's first sequence is gone from it.
+        using var first = connection.CreateCommand();
+        first.CommandText = $"""
+            SELECT COALESCE((SELECT MIN({E.Sequence}) FROM log.{E.Table}), (SELECT Sequence + 1 FROM Folded)),
+              (SELECT MIN({I.Sequence}) FROM {I.Table}), (SELECT MIN({T.Sequence}) FROM {T.Table})
+            """;
+        long kept, ids, sessions;
+        using (var row = first.ExecuteReader())
         {
-            // Retention deletes the oldest events first: everything below the log's first sequence is gone from it.
-            using var first = connection.CreateCommand();
-            first.CommandText = $"""
-                SELECT COALESCE((SELECT MIN({E.Sequence}) FROM log.{E.Table}), (SELECT Sequence + 1 FROM Folded)),
-                  (SELECT MIN({I.Sequence}) FROM {I.Table}), (SELECT MIN({T.Sequence}) FROM {T.Table})
-                """;
-            long kept, ids, sessions;
-            using (var row = first.ExecuteReader())
-            {
-                row.Read();
-                kept = row.GetInt64(0);
-                ids = row.IsDBNull(1) ? long.MaxValue : row.GetInt64(1);
-                sessions = row.IsDBNull(2) ? long.MaxValue : row.GetInt64(2);
-            }
+            row.Read();
+            kept = row.GetInt64(0);
+            ids = row.IsDBNull(1) ? long.MaxValue : row.GetInt64(1);
+            sessions = row.IsDBNull(2) ? long.MaxValue : row.GetInt64(2);
+        }
 
-            if (ids < kept)
-                Execute(connection, $"""
-                    DELETE FROM {I.Table} WHERE {I.Sequence} < MIN($kept,
-                      COALESCE((SELECT {I.Sequence} FROM {I.Table} ORDER BY {I.Sequence} LIMIT 1 OFFSET {TrimRows}), $kept))
-                    """, ("$kept", kept));
-            if (sessions < kept)
-                Execute(connection, $"""
-                    DELETE FROM {T.Table} WHERE {T.Sequence} < MIN($kept,
-                      COALESCE((SELECT {T.Sequence} FROM {T.Table} ORDER BY {T.Sequence} LIMIT 1 OFFSET {TrimRows}), $kept))
-                    """, ("$kept", kept));
-            Execute(connection, "COMMIT");
-        }
-        catch
-        {
-            TryRollback(connection);
-            throw;
-        }
-    }
-
-    private static void TryRollback(SqliteConnection connection)
-    {
-        try
-        {
-            if (connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0) Execute(connection, "ROLLBACK");
-        }
-        catch (SqliteException)
-        {
-        }
+        if (ids < kept)
+            Execute(connection, $"""
+                DELETE FROM {I.Table} WHERE {I.Sequence} < MIN($kept,
+                  COALESCE((SELECT {I.Sequence} FROM {I.Table} ORDER BY {I.Sequence} LIMIT 1 OFFSET {TrimRows}), $kept))
+                """, ("$kept", kept));
+        if (sessions < kept)
+            Execute(connection, $"""
+                DELETE FROM {T.Table} WHERE {T.Sequence} < MIN($kept,
+                  COALESCE((SELECT {T.Sequence} FROM {T.Table} ORDER BY {T.Sequence} LIMIT 1 OFFSET {TrimRows}), $kept))
+                """, ("$kept", kept));
+        transaction.Commit();
     }
 
     private static void Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)

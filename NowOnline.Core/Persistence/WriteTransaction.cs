@@ -16,9 +16,11 @@ internal sealed class WriteTransaction : IDisposable
 
     private WriteTransaction(SqliteConnection connection) => _connection = connection;
 
-    public static WriteTransaction Begin(SqliteConnection connection)
+    /// <param name="deferred">Plain <c>BEGIN</c>: the write lock is taken by the first write, and only on the file written
+    /// (a connection that reads an attached file must not lock it for writing, <see cref="EventLookup"/>).</param>
+    public static WriteTransaction Begin(SqliteConnection connection, bool deferred = false)
     {
-        Execute(connection, "BEGIN IMMEDIATE");
+        Execute(connection, deferred ? "BEGIN" : "BEGIN IMMEDIATE");
         return new WriteTransaction(connection);
     }
 

@@ -257,9 +257,11 @@ public sealed partial class ActivityIngestor(
     /// </summary>
     private Exception? TryCheckpoint()
     {
+        _pass?.Rows.WaitReady();
         while (_pass is not null)
             if (TryCheckpointSlice() is { } error) return error;
         if (!TryBeginCheckpoint()) return _health.Faulted ? _health.Down() : null;
+        _pass?.Rows.WaitReady();
         while (_pass is not null)
             if (TryCheckpointSlice() is { } error) return error;
         return null;
@@ -275,6 +277,7 @@ public sealed partial class ActivityIngestor(
     {
         if (_pass is null && (clock.GetUtcNow() - _lastCheckpoint < CheckpointEvery || !TryBeginCheckpoint())) return null;
         var pass = _pass!;
+        if (!pass.Rows.Ready) return null; // still being put in key order on a pool thread: commits go on meanwhile
         try
         {
             if (_store.Log.WriteSlice(pass))
@@ -288,10 +291,10 @@ public sealed partial class ActivityIngestor(
         }
         catch (Exception ex)
         {
-            // What earlier slices wrote stays (each row carries the sequence it reflects); the whole snapshot goes back to
-            // the tracker and is written again, at a later sequence, by the next pass.
+            // What earlier slices wrote stays (each row carries the sequence it reflects); the whole pass goes back to the
+            // tracker and is written again, at a later sequence, by the next pass.
             _pass = null;
-            tracker.ReturnCheckpoint(pass.Checkpoint);
+            pass.Rows.GiveBack();
             Fault(ex);
             LogCheckpointFailure(logger, ex);
             return ex;
@@ -315,7 +318,7 @@ public sealed partial class ActivityIngestor(
     private bool TryBeginCheckpoint()
     {
         // The checkpoint covers what the tracker has applied; groups still on their way to it are filed by a later one.
-        var checkpoint = tracker.TakeCheckpoint();
+        var checkpoint = tracker.BeginCheckpointPass();
         _lastCheckpoint = clock.GetUtcNow();
         if (checkpoint.IsEmpty && checkpoint.Sequence == _writtenSequence) return false;
         try
@@ -325,7 +328,7 @@ public sealed partial class ActivityIngestor(
         }
         catch (Exception ex)
         {
-            tracker.ReturnCheckpoint(checkpoint);
+            checkpoint.GiveBack();
             Fault(ex);
             LogCheckpointFailure(logger, ex);
             return false;

@@ -59,6 +59,7 @@ internal sealed class ActivityLogWriter : IDisposable
     private RawStatement? _clearCart;
     private RawStatement? _insertCartLine;
     private RawStatement? _markCheckpoint;
+    private readonly CheckpointSlice _slice = new();
 
     /// <param name="connection">The writer's connection (open).</param>
     /// <param name="filter">The event-id filter, kept by the caller across connections; filled from the log here when it is
@@ -231,39 +232,50 @@ internal sealed class ActivityLogWriter : IDisposable
     /// Writes a whole checkpoint now, slice after slice (at shutdown, on request, in tests): the changed state rows and the
     /// sequence they reflect.
     /// </summary>
-    public void WriteCheckpoint(PresenceCheckpoint checkpoint)
+    public void WriteCheckpoint(PresenceCheckpoint checkpoint) => WriteCheckpoint(CheckpointPass.Of(checkpoint));
+
+    /// <inheritdoc cref="WriteCheckpoint(PresenceCheckpoint)"/>
+    public void WriteCheckpoint(CheckpointPass rows)
     {
-        var pass = BeginCheckpoint(checkpoint);
+        var pass = BeginCheckpoint(rows);
+        rows.WaitReady();
         while (!WriteSlice(pass))
         {
         }
     }
 
     /// <summary>Starts a checkpoint pass; write it with <see cref="WriteSlice"/> until that returns true.</summary>
-    public ActivityLogCheckpointPass BeginCheckpoint(PresenceCheckpoint checkpoint) => new(checkpoint);
+    public ActivityLogCheckpointPass BeginCheckpoint(PresenceCheckpoint checkpoint) => new(CheckpointPass.Of(checkpoint));
+
+    /// <inheritdoc cref="BeginCheckpoint(PresenceCheckpoint)"/>
+    public ActivityLogCheckpointPass BeginCheckpoint(CheckpointPass rows) => new(rows);
 
     /// <summary>
     /// Writes the next slice of a pass in one transaction: at most about <paramref name="rows"/> state rows (a cart counts
-    /// one per line), and with the last one the <c>Checkpoints</c> mark. Returns true when the pass is complete. After an
-    /// exception the pass must be abandoned (its rows go back to the tracker); what earlier slices wrote stays correct, each
-    /// row carrying the sequence it reflects.
+    /// one per line), and with the last one the <c>Checkpoints</c> mark. Returns true when the pass is complete. While the
+    /// pass's rows are still being put in order (<see cref="CheckpointPass.Ready"/>) it writes nothing and returns false.
+    /// After an exception the pass must be abandoned (its rows go back to the tracker); what earlier slices wrote stays
+    /// correct, each row carrying the sequence it reflects.
     /// </summary>
     public bool WriteSlice(ActivityLogCheckpointPass pass, int rows = SliceRows)
     {
+        if (!pass.Rows.Ready) return false;
         var connection = _connection;
         var sequence = pass.Sequence;
+        var slice = _slice;
+        slice.Clear();
+        // Copied under the tracker's lock (a slice's worth), written after it is released.
+        pass.Rows.CaptureNext(rows, slice);
         using var transaction = WriteTransaction.Begin(connection);
-        var budget = rows;
-        int nextCart = pass.NextCart, nextCustomer = pass.NextCustomer, nextSession = pass.NextSession;
+        var written = 0L;
 
-        if (nextCart < pass.Carts.Length)
+        if (slice.Carts.Count > 0)
         {
             var clear = _clearCart ??= new RawStatement(connection, $"DELETE FROM {L.Table} WHERE {L.Owner} = ?1");
             var line = _insertCartLine ??= new RawStatement(connection,
                 $"INSERT INTO {L.Table} ({L.Owner}, {L.Sku}, {L.Name}, {L.Qty}, {L.AppliedSequence}) VALUES (?1, ?2, ?3, ?4, ?5)");
-            for (; budget > 0 && nextCart < pass.Carts.Length; nextCart++)
+            foreach (var cart in slice.Carts)
             {
-                var cart = pass.Carts[nextCart];
                 clear.Bind(1, cart.Owner);
                 clear.Execute();
                 foreach (var l in cart.Lines)
@@ -276,11 +288,11 @@ internal sealed class ActivityLogWriter : IDisposable
                     line.Execute();
                 }
 
-                budget -= 1 + cart.Lines.Count;
+                written += 1 + cart.Lines.Count;
             }
         }
 
-        if (nextCart == pass.Carts.Length && budget > 0 && nextCustomer < pass.Customers.Length)
+        if (slice.Customers.Count > 0)
         {
             var customer = _upsertCustomer ??= new RawStatement(connection, $"""
                 INSERT INTO {C.Table} ({C.Id}, {C.FirstName}, {C.LastName}, {C.Email}, {C.Company}, {C.AppliedSequence})
@@ -288,9 +300,8 @@ internal sealed class ActivityLogWriter : IDisposable
                 ON CONFLICT({C.Id}) DO UPDATE SET {C.FirstName} = ?2, {C.LastName} = ?3, {C.Email} = ?4, {C.Company} = ?5,
                   {C.AppliedSequence} = ?6
                 """);
-            for (; budget > 0 && nextCustomer < pass.Customers.Length; nextCustomer++, budget--)
+            foreach (var c in slice.Customers)
             {
-                var c = pass.Customers[nextCustomer];
                 customer.Bind(1, c.Id);
                 customer.Bind(2, c.FirstName);
                 customer.Bind(3, c.LastName);
@@ -299,9 +310,11 @@ internal sealed class ActivityLogWriter : IDisposable
                 customer.Bind(6, sequence);
                 customer.Execute();
             }
+
+            written += slice.Customers.Count;
         }
 
-        if (nextCart == pass.Carts.Length && nextCustomer == pass.Customers.Length && budget > 0 && nextSession < pass.Sessions.Length)
+        if (slice.Sessions.Count > 0)
         {
             var session = _upsertSession ??= new RawStatement(connection, $"""
                 INSERT INTO {S.Table} ({S.SessionId}, {S.CustomerId}, {S.StartedAtMs}, {S.LastActivityMs}, {S.LastUrl}, {S.Store},
@@ -310,9 +323,8 @@ internal sealed class ActivityLogWriter : IDisposable
                 ON CONFLICT({S.SessionId}) DO UPDATE SET {S.CustomerId} = ?2, {S.StartedAtMs} = ?3, {S.LastActivityMs} = ?4,
                   {S.LastUrl} = ?5, {S.Store} = ?6, {S.UserAgent} = ?7, {S.AppliedSequence} = ?8
                 """);
-            for (; budget > 0 && nextSession < pass.Sessions.Length; nextSession++, budget--)
+            foreach (var s in slice.Sessions)
             {
-                var s = pass.Sessions[nextSession];
                 session.Bind(1, s.SessionId);
                 session.Bind(2, s.CustomerId);
                 session.Bind(3, s.StartedAt.ToUnixTimeMilliseconds());
@@ -323,9 +335,11 @@ internal sealed class ActivityLogWriter : IDisposable
                 session.Bind(8, sequence);
                 session.Execute();
             }
+
+            written += slice.Sessions.Count;
         }
 
-        var done = nextCart == pass.Carts.Length && nextCustomer == pass.Customers.Length && nextSession == pass.Sessions.Length;
+        var done = pass.Rows.Captured;
         if (done)
         {
             var mark = _markCheckpoint ??= new RawStatement(connection,
@@ -335,8 +349,9 @@ internal sealed class ActivityLogWriter : IDisposable
         }
 
         transaction.Commit();
-        (pass.NextCart, pass.NextCustomer, pass.NextSession) = (nextCart, nextCustomer, nextSession);
+        slice.Clear();
         pass.Slices++;
+        pass.RowsWritten += written;
         if (!done) return false;
 
         pass.Done = true;

@@ -71,6 +71,8 @@ internal sealed class ActivityApplier(
         if (_replay is not null && _replay.SessionReflects(activity.SessionId, _replaySequence)) return;
 
         session ??= sessions.Add(activity.SessionId, activity.OccurredAt);
+        // Listed before it changes: a checkpoint pass still capturing the session copies it first.
+        checkpoint.Add(session);
 
         var occurredTicks = activity.OccurredAt.UtcTicks;
         if (occurredTicks >= session.LastActivityTicks)
@@ -105,7 +107,6 @@ internal sealed class ActivityApplier(
         if (activity.Type.IsCartChange() && activity.Item is { } line)
             ChangeCart(carts.Of(session), activity.Type, line);
 
-        checkpoint.Add(session);
         online.Reindex(session, nowTicks);
     }
 
@@ -128,14 +129,16 @@ internal sealed class ActivityApplier(
     public void RemoveCart(string owner)
     {
         if (_replay is not null && _replay.CartReflects(owner, _replaySequence)) return;
-        if (carts.Remove(owner) is { } cart) checkpoint.Add(cart); // written as empty at the next checkpoint: its lines go
+        if (carts.Find(owner) is not { } cart) return;
+        checkpoint.Add(cart); // written as empty at the next checkpoint: its lines go
+        carts.Remove(owner);
     }
 
     private void ChangeCart(Cart cart, ActivityType type, CartLine line)
     {
         if (_replay is not null && _replay.CartReflects(cart.Owner, _replaySequence)) return;
-        cart.Apply(type, line);
         checkpoint.Add(cart);
+        cart.Apply(type, line);
     }
 
     /// <summary>A visitor who signs in keeps what they put in the cart as a guest, as a store does.</summary>

@@ -24,8 +24,14 @@ internal sealed class Cart(string owner)
     /// <summary>True once the cart left the tracker (merged into a customer's cart, or forgotten with its session).</summary>
     public bool Removed { get; set; }
 
-    /// <summary>True while the cart waits in the tracker's list of carts to write at the next checkpoint.</summary>
-    public bool CheckpointDirty { get; set; }
+    /// <summary>The checkpoint pass the cart is listed for, 0 when none (<see cref="CheckpointSet"/>).</summary>
+    public int CheckpointEpoch { get; set; }
+
+    /// <summary>The cart as it stood when the pass being captured began, copied before a later change reached it.</summary>
+    public CartSnapshot? Captured { get; set; }
+
+    /// <summary>The cart as it is persisted: a removed cart has no lines.</summary>
+    public CartSnapshot ToSnapshot() => new(Owner, Removed ? [] : Lines.ToList());
 
     public IEnumerable<CartLine> Lines
     {

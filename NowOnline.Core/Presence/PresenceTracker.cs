@@ -348,6 +348,7 @@ public sealed class PresenceTracker
                     // Came back (or was replaced) since the pass that found it: kept.
                     if (session.Online || session.LastActivity >= before || session.Forgotten) continue;
                     if (!_sessions.Remove(session)) continue;
+                    _checkpoint.BeforeChange(session); // a pass still capturing it keeps it as it was
                     session.Forgotten = true;
                     // The database's retention deletes a forgotten visitor's cart too; memory matches it.
                     _applier.RemoveCart(session.VisitorCartKey);
@@ -371,12 +372,25 @@ public sealed class PresenceTracker
     // ---- Checkpoints and restore ----
 
     /// <summary>
-    /// Takes the state changed since the last checkpoint, consistent with <see cref="PresenceCheckpoint.Sequence"/>:
-    /// every logged event up to that sequence is reflected, none after it.
+    /// Takes the state changed since the last checkpoint whole, consistent with <see cref="PresenceCheckpoint.Sequence"/>:
+    /// every logged event up to that sequence is reflected, none after it (the cluster's checkpoint; the single node's
+    /// writer captures its passes lazily, <see cref="BeginCheckpointPass"/>).
     /// </summary>
     public PresenceCheckpoint TakeCheckpoint()
     {
         lock (_gate) return _checkpoint.Take(_appliedSequence, id => _customers.GetValueOrDefault(id));
+    }
+
+    /// <summary>
+    /// Starts a checkpoint pass at the applied sequence without copying anything: the lock is held for a swap of the change
+    /// lists, the pass's members are put in key order on a pool thread, and each row is copied under the lock as its slice
+    /// is captured, or before a later change reaches it (<see cref="CheckpointSet"/>). One pass at a time.
+    /// </summary>
+    internal CheckpointPass BeginCheckpointPass()
+    {
+        CheckpointMembers members;
+        lock (_gate) members = _checkpoint.Begin(_appliedSequence);
+        return new LivePass(this, members);
     }
 
     /// <summary>Puts a checkpoint that could not be written back into the dirty sets, to be retried.</summary>
@@ -389,6 +403,43 @@ public sealed class PresenceTracker
             foreach (var customer in checkpoint.Customers) _checkpoint.AddCustomer(customer.Id);
             foreach (var cart in checkpoint.Carts)
                 _checkpoint.Add(_carts.Find(cart.Owner) ?? new Cart(cart.Owner) { Removed = true });
+        }
+    }
+
+    private sealed class LivePass : CheckpointPass
+    {
+        private readonly PresenceTracker _tracker;
+        private readonly CheckpointMembers _members;
+        private readonly Task _ordered;
+
+        public LivePass(PresenceTracker tracker, CheckpointMembers members)
+        {
+            _tracker = tracker;
+            _members = members;
+            // Sorting 83,614 sessions took 132-236 ms on the writer's thread, a stall for every request behind it
+            // ("Where the paced tail comes from" in bench/performance-notes.md); the writer commits on meanwhile.
+            _ordered = members.IsEmpty ? Task.CompletedTask : Task.Run(members.PutInOrder);
+        }
+
+        public override long Sequence => _members.Sequence;
+        public override bool IsEmpty => _members.IsEmpty;
+        public override bool Ready => _ordered.IsCompleted;
+        public override bool Captured => _ordered.IsCompleted && _members.Captured;
+        public override void WaitReady() => _ordered.GetAwaiter().GetResult();
+
+        public override void CaptureNext(int rows, CheckpointSlice slice)
+        {
+            WaitReady();
+            var tracker = _tracker;
+            lock (tracker._gate) tracker._checkpoint.Capture(_members, rows, slice, id => tracker._customers.GetValueOrDefault(id));
+        }
+
+        public override void GiveBack()
+        {
+            WaitReady();
+            var tracker = _tracker;
+            lock (tracker._gate)
+                tracker._checkpoint.GiveBack(_members, cart => cart.Removed ? tracker._carts.Find(cart.Owner) ?? cart : cart);
         }
     }
 

@@ -34,8 +34,11 @@ internal sealed class SessionState(string sessionId, DateTimeOffset startedAt)
     public bool UserAgentVetted { get; set; }
     public bool Online { get; set; }
 
-    /// <summary>True while the session waits in the tracker's list of sessions to write at the next checkpoint.</summary>
-    public bool CheckpointDirty { get; set; }
+    /// <summary>The checkpoint pass the session is listed for, 0 when none (<see cref="CheckpointSet"/>).</summary>
+    public int CheckpointEpoch { get; set; }
+
+    /// <summary>The session as it stood when the pass being captured began, copied before a later change reached it.</summary>
+    public SessionSnapshot? Captured { get; set; }
 
     /// <summary>True once the tracker forgot the session (offline past the data lifetime).</summary>
     public bool Forgotten { get; set; }

@@ -32,7 +32,7 @@ public sealed class ActivityApplierTests
         var session = Assert.IsType<SessionState>(_sessions.Find("s-1"));
         Assert.True(session.Online);
         Assert.Equal(["WB-01"], _carts.LinesOf("s:s-1").Select(l => l.Sku));
-        Assert.True(session.CheckpointDirty);
+        Assert.True(_checkpoint.Lists(session));
         var checkpoint = _checkpoint.Take(1, _ => null);
         Assert.Equal(["s-1"], checkpoint.Sessions.Select(s => s.SessionId));
         Assert.Equal(["s:s-1"], checkpoint.Carts.Select(c => c.Owner));

@@ -133,14 +133,14 @@ internal sealed class CheckpointSet
     public void GiveBack(CheckpointMembers pass, Func<Cart, Cart> liveCartOf)
     {
         if (_capturing == pass.Epoch) _capturing = 0;
-        foreach (var session in pass.Sessions)
+        foreach (var session in pass.AllSessions)
         {
             session.Captured = null;
             if (!session.Forgotten) Add(session);
         }
 
-        foreach (var customerId in pass.Customers) _customers.Add(customerId);
-        foreach (var cart in pass.Carts)
+        foreach (var customerId in pass.AllCustomers) _customers.Add(customerId);
+        foreach (var cart in pass.AllCarts)
         {
             cart.Captured = null;
             Add(liveCartOf(cart));
@@ -190,6 +190,11 @@ internal sealed class CheckpointMembers
     public int NextSession { get; set; }
 
     public bool Captured => NextCart == Carts.Length && NextCustomer == Customers.Length && NextSession == Sessions.Length;
+
+    // Every member, whether or not PutInOrder ran (or failed): what a pass given back lists again.
+    public IEnumerable<SessionState> AllSessions => _sessionList ?? (IEnumerable<SessionState>)Sessions;
+    public IEnumerable<long> AllCustomers => _customerSet ?? (IEnumerable<long>)Customers;
+    public IEnumerable<Cart> AllCarts => _cartList ?? (IEnumerable<Cart>)Carts;
 
     /// <summary>
     /// Puts the members in ordinal key order: neighbouring keys share B-tree pages (each page found and dirtied once per

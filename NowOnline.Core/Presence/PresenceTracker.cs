@@ -436,7 +436,8 @@ public sealed class PresenceTracker
 
         public override void GiveBack()
         {
-            WaitReady();
+            // Also when ordering failed: the members are then given back unordered (AllSessions).
+            _ordered.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
             var tracker = _tracker;
             lock (tracker._gate)
                 tracker._checkpoint.GiveBack(_members, cart => cart.Removed ? tracker._carts.Find(cart.Owner) ?? cart : cart);

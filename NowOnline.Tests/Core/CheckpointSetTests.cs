@@ -184,4 +184,22 @@ public sealed class CheckpointSetTests
         Assert.False(set.Capturing);
         Assert.Equal(["s-1", "s-2"], set.Take(6, _ => null).Sessions.Select(s => s.SessionId));
     }
+
+    [Fact]
+    public void A_pass_given_back_before_its_members_were_put_in_order_loses_none_of_them()
+    {
+        var set = new CheckpointSet();
+        set.Add(new SessionState("s-2", T0) { LastActivity = T0 });
+        set.Add(new SessionState("s-1", T0) { LastActivity = T0 });
+        set.AddCustomer(42);
+        set.Add(new Cart("s:s-1"));
+        var pass = set.Begin(sequence: 5);
+
+        set.GiveBack(pass, cart => cart);
+
+        var again = set.Take(6, id => new CustomerProfile(id, "Ada", "Lovelace", "ada@example.com", null));
+        Assert.Equal(["s-1", "s-2"], again.Sessions.Select(s => s.SessionId));
+        Assert.Equal([42L], again.Customers.Select(c => c.Id));
+        Assert.Equal(["s:s-1"], again.Carts.Select(c => c.Owner));
+    }
 }

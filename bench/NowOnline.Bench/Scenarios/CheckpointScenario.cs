@@ -69,10 +69,11 @@ public static class CheckpointScenario
             do
             {
                 var cpu = CpuTime.Thread() ?? TimeSpan.Zero;
+                var collections = GC.CollectionCount(0);
                 var started = Stopwatch.GetTimestamp();
                 done = writer.WriteSlice(pass, inSlices ? ActivityLogWriter.SliceRows : int.MaxValue);
                 holds.Add(new Hold(Stopwatch.GetElapsedTime(started).TotalMilliseconds, ((CpuTime.Thread() ?? TimeSpan.Zero) - cpu).TotalMilliseconds,
-                    round));
+                    round, GC.CollectionCount(0) != collections, pass.Slices));
             }
             while (!done);
             rows = (int)pass.RowsWritten;
@@ -86,6 +87,9 @@ public static class CheckpointScenario
                 + $"longest {holds.Where(h => h.Round == round).Max(h => h.WallMs):N1} ms");
         }
 
+        foreach (var hold in sliced.OrderByDescending(h => h.WallMs).Take(5))
+            Measure.Log($"checkpoint: long slice {hold.WallMs:N1} ms wall, {hold.CpuMs:N1} ms CPU, round {hold.Round}, slice {hold.Index} of its pass"
+                + (hold.Collected ? ", a garbage collection inside" : ""));
         var longestWhole = whole.Max(h => h.WallMs);
         var longestSlice = sliced.Max(h => h.WallMs);
         var sliceP99 = Percentile(sliced.Select(h => h.WallMs), 99);
@@ -101,13 +105,14 @@ public static class CheckpointScenario
                 + $"copy-on-write), against the longest of {beginWhole.Count} snapshots taken whole, as the writer did before; the pass's "
                 + $"members are then put in key order on a pool thread, {sorts.Average():N0} ms on average (longest {sorts.Max():N0} ms), "
                 + "while the writer commits on"),
-            new Figure("State checkpoint after a second at 50,000 events/s: longest hold of the write lock", $"{longestSlice:N1} ms in slices (one transaction: {longestWhole:N0} ms)",
+            new Figure("State checkpoint after a second at 50,000 events/s: longest hold of the write lock", $"{longestSlice:N1} ms in slices (without a garbage collection inside: {sliced.Where(h => !h.Collected).Select(h => h.WallMs).DefaultIfEmpty().Max():N1} ms; one transaction: {longestWhole:N0} ms)",
                 "no request waits >= 100 ms", longestSlice < 100,
                 $"100,000 sessions in the tables; each round logs and applies {eventsPerRound:N0} events, then writes their checkpoint "
                 + $"(about {rows:N0} rows: sessions, profiles, cart lines), alternating one transaction (before) and slices of "
                 + $"{ActivityLogWriter.SliceRows:N0} rows (now), {rounds} rounds; one transaction: longest {longestWhole:N0} ms wall, "
                 + $"{whole.Max(h => h.CpuMs):N0} ms CPU; slices: {sliced.Count / Math.Max(1, rounds / 2)} per checkpoint, longest {longestSlice:N1} ms wall "
-                + $"(p99 {sliceP99:N1} ms), {sliced.Max(h => h.CpuMs):N1} ms CPU; total CPU per checkpoint: one transaction "
+                + $"(p99 {sliceP99:N1} ms), {sliced.Max(h => h.CpuMs):N1} ms CPU, {(sliced.MaxBy(h => h.WallMs).Collected ? "a garbage collection inside it" : "no garbage collection inside it")}; "
+                + $"{sliced.Count(h => h.Collected)} slices had a collection inside, the longest without one {sliced.Where(h => !h.Collected).Select(h => h.WallMs).DefaultIfEmpty().Max():N1} ms; total CPU per checkpoint: one transaction "
                 + $"{whole.Sum(h => h.CpuMs) / Math.Max(1, whole.Select(h => h.Round).Distinct().Count()):N0} ms, slices "
                 + $"{sliced.Sum(h => h.CpuMs) / Math.Max(1, sliced.Select(h => h.Round).Distinct().Count()):N0} ms. Filing the round's "
                 + $"events under event id and session in the look-up file, off the writer's lock: {filing.Average():N0} ms wall per round "
@@ -121,5 +126,6 @@ public static class CheckpointScenario
         return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
     }
 
-    private readonly record struct Hold(double WallMs, double CpuMs, int Round);
+    /// <param name="Collected">A garbage collection ran during the hold (it pauses every thread, wherever it falls).</param>
+    private readonly record struct Hold(double WallMs, double CpuMs, int Round, bool Collected, int Index);
 }

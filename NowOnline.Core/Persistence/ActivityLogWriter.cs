@@ -60,6 +60,8 @@ internal sealed class ActivityLogWriter : IDisposable
     private RawStatement? _insertCartLine;
     private RawStatement? _markCheckpoint;
     private readonly CheckpointSlice _slice = new();
+    private RawStatement? _syncNormal;
+    private RawStatement? _syncFull;
 
     /// <param name="connection">The writer's connection (open).</param>
     /// <param name="filter">The event-id filter, kept by the caller across connections; filled from the log here when it is
@@ -260,6 +262,26 @@ internal sealed class ActivityLogWriter : IDisposable
     public bool WriteSlice(ActivityLogCheckpointPass pass, int rows = SliceRows)
     {
         if (!pass.Rows.Ready) return false;
+        // A slice is committed without its own fsync (synchronous=NORMAL for its transaction alone; SQLite allows the
+        // change only between transactions). Nothing acknowledged depends on it: the state rows are a cache of the log, a
+        // slice lost to a power cut is a pass cut short, which the replay at start handles (RestoredRows), and the next
+        // event commit (synchronous=FULL) syncs the log with the slice's frames before it, so whatever acts on the
+        // slice's mark (retention) is durable only after it. In the checkpoint scenario a slice whose sync waited on the
+        // disk held the write lock 65 ms for 14.5 ms of CPU (bench/performance-notes.md, "Lazy capture").
+        (_syncNormal ??= new RawStatement(_connection, "PRAGMA synchronous=NORMAL")).Execute();
+        try
+        {
+            return WriteSliceRows(pass, rows);
+        }
+        finally
+        {
+            // Back to FULL before any event is committed; if even this fails, the caller drops the connection.
+            (_syncFull ??= new RawStatement(_connection, "PRAGMA synchronous=FULL")).Execute();
+        }
+    }
+
+    private bool WriteSliceRows(ActivityLogCheckpointPass pass, int rows)
+    {
         var connection = _connection;
         var sequence = pass.Sequence;
         var slice = _slice;
@@ -386,7 +408,7 @@ internal sealed class ActivityLogWriter : IDisposable
     {
         foreach (var statement in _insertEvents) statement?.Dispose();
         _unfolded.Dispose();
-        foreach (var statement in new[] { _findEventId, _upsertCustomer, _upsertSession, _clearCart, _insertCartLine, _markCheckpoint })
+        foreach (var statement in new[] { _findEventId, _upsertCustomer, _upsertSession, _clearCart, _insertCartLine, _markCheckpoint, _syncNormal, _syncFull })
             statement?.Dispose();
         _lookupReader?.Dispose();
         if (_ownsLookup) _lookup.Dispose();

@@ -178,6 +178,54 @@ public sealed class CheckpointSliceTests : IDisposable
         Assert.True(again[^1] > 0);
     }
 
+    [Fact]
+    public async Task A_slice_is_committed_without_its_own_sync_and_the_writer_is_back_to_full_sync_after_it_even_when_it_fails()
+    {
+        var clock = new FakeClock(At.AddHours(1));
+        var live = Tracker(clock);
+        await using var connection = await _database.Sqlite.OpenAsync();
+        using var writer = new ActivityLogWriter(connection);
+        ActivityEvent[] first = [Events.CartAdd("v-1", At, "A")];
+        live.Apply(first, writer.Append(StoredEvent.Encode(first), At).Max());
+
+        var during = new List<long>();
+        var pass = Begin(writer, live);
+        Assert.True(writer.WriteSlice(writer.BeginCheckpoint(new ObservedPass(pass.Rows, () => during.Add(Synchronous(connection))))));
+        Assert.Equal([1L], during); // NORMAL while the slice is written
+        Assert.Equal(2, Synchronous(connection)); // FULL again: event commits stay durable
+
+        var failing = new ObservedPass(Begin(writer, live).Rows, () => throw new InvalidOperationException("capture failed"));
+        Assert.Throws<InvalidOperationException>(() => writer.WriteSlice(writer.BeginCheckpoint(failing)));
+        Assert.Equal(2, Synchronous(connection));
+        ActivityEvent[] next = [Events.CartAdd("v-2", At, "B")];
+        Assert.True(writer.Append(StoredEvent.Encode(next), At).Single() > 0); // no transaction was left open
+    }
+
+    private static long Synchronous(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A pass that runs <paramref name="onCapture"/> each time the writer asks for a slice's rows.</summary>
+    private sealed class ObservedPass(CheckpointPass inner, Action onCapture) : CheckpointPass
+    {
+        public override long Sequence => inner.Sequence;
+        public override bool IsEmpty => inner.IsEmpty;
+        public override bool Ready => inner.Ready;
+        public override bool Captured => inner.Captured;
+        public override void WaitReady() => inner.WaitReady();
+
+        public override void CaptureNext(int rows, CheckpointSlice slice)
+        {
+            onCapture();
+            inner.CaptureNext(rows, slice);
+        }
+
+        public override void GiveBack() => inner.GiveBack();
+    }
+
     /// <summary>A pass as the ingestor starts one (captured lazily, copy-on-write), once its rows are in order.</summary>
     private static ActivityLogCheckpointPass Begin(ActivityLogWriter writer, PresenceTracker live)
     {

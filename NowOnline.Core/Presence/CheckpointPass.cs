@@ -18,7 +18,7 @@ internal abstract class CheckpointPass
     /// <summary>True once every row was handed out.</summary>
     public abstract bool Captured { get; }
 
-    /// <summary>Blocks until <see cref="Ready"/>.</summary>
+    /// <summary>Blocks until <see cref="Ready"/> (also when ordering failed: <see cref="CaptureNext"/> then throws).</summary>
     public abstract void WaitReady();
 
     /// <summary>Adds the next rows to <paramref name="slice"/>: at most about <paramref name="rows"/> (a cart counts one per line).</summary>

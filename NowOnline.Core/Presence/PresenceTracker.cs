@@ -425,11 +425,13 @@ public sealed class PresenceTracker
         public override bool IsEmpty => _members.IsEmpty;
         public override bool Ready => _ordered.IsCompleted;
         public override bool Captured => _ordered.IsCompleted && _members.Captured;
-        public override void WaitReady() => _ordered.GetAwaiter().GetResult();
+        // Waits whatever the outcome: a failed ordering surfaces in CaptureNext, inside the writer's slice, which gives the
+        // pass back.
+        public override void WaitReady() => _ordered.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
 
         public override void CaptureNext(int rows, CheckpointSlice slice)
         {
-            WaitReady();
+            _ordered.GetAwaiter().GetResult();
             var tracker = _tracker;
             lock (tracker._gate) tracker._checkpoint.Capture(_members, rows, slice, id => tracker._customers.GetValueOrDefault(id));
         }
@@ -437,7 +439,7 @@ public sealed class PresenceTracker
         public override void GiveBack()
         {
             // Also when ordering failed: the members are then given back unordered (AllSessions).
-            _ordered.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+            WaitReady();
             var tracker = _tracker;
             lock (tracker._gate)
                 tracker._checkpoint.GiveBack(_members, cart => cart.Removed ? tracker._carts.Find(cart.Owner) ?? cart : cart);

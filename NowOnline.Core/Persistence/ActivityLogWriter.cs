@@ -247,9 +247,6 @@ internal sealed class ActivityLogWriter : IDisposable
     }
 
     /// <summary>Starts a checkpoint pass; write it with <see cref="WriteSlice"/> until that returns true.</summary>
-    public ActivityLogCheckpointPass BeginCheckpoint(PresenceCheckpoint checkpoint) => new(CheckpointPass.Of(checkpoint));
-
-    /// <inheritdoc cref="BeginCheckpoint(PresenceCheckpoint)"/>
     public ActivityLogCheckpointPass BeginCheckpoint(CheckpointPass rows) => new(rows);
 
     /// <summary>

@@ -28,10 +28,9 @@ internal abstract class CheckpointPass
     public abstract void GiveBack();
 
     /// <summary>A pass over a snapshot taken whole (<see cref="PresenceTracker.TakeCheckpoint"/>, tests, tools).</summary>
-    public static CheckpointPass Of(PresenceCheckpoint checkpoint, PresenceTracker? returnTo = null) =>
-        new SnapshotPass(checkpoint, returnTo);
+    public static CheckpointPass Of(PresenceCheckpoint checkpoint) => new SnapshotPass(checkpoint);
 
-    private sealed class SnapshotPass(PresenceCheckpoint checkpoint, PresenceTracker? returnTo) : CheckpointPass
+    private sealed class SnapshotPass(PresenceCheckpoint checkpoint) : CheckpointPass
     {
         private readonly CartSnapshot[] _carts = checkpoint.Carts.OrderBy(c => c.Owner, StringComparer.Ordinal).ToArray();
         private readonly CustomerProfile[] _customers = checkpoint.Customers.OrderBy(c => c.Id).ToArray();
@@ -64,6 +63,9 @@ internal abstract class CheckpointPass
                 slice.Sessions.Add(_sessions[_nextSession]);
         }
 
-        public override void GiveBack() => returnTo?.ReturnCheckpoint(checkpoint);
+        // A snapshot holds no live state: whoever took it gives it back (PresenceTracker.ReturnCheckpoint) if they need to.
+        public override void GiveBack()
+        {
+        }
     }
 }

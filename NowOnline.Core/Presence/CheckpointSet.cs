@@ -38,7 +38,7 @@ internal sealed class CheckpointSet
     public void Add(SessionState session)
     {
         if (session.CheckpointEpoch == _epoch) return;
-        if (_capturing != 0 && session.CheckpointEpoch == _capturing) session.Captured = session.ToSnapshot();
+        BeforeChange(session);
         session.CheckpointEpoch = _epoch;
         _sessions.Add(session);
     }
@@ -93,8 +93,15 @@ internal sealed class CheckpointSet
         for (; budget > 0 && pass.NextCart < carts.Length; pass.NextCart++)
         {
             var cart = carts[pass.NextCart];
-            var snapshot = cart.CheckpointEpoch == pass.Epoch ? cart.ToSnapshot() : cart.Captured!;
-            if (cart.CheckpointEpoch == pass.Epoch) cart.CheckpointEpoch = 0;
+            CartSnapshot snapshot;
+            if (cart.CheckpointEpoch == pass.Epoch)
+            {
+                // Unchanged since the pass began: its lines now are its lines then.
+                snapshot = cart.ToSnapshot();
+                cart.CheckpointEpoch = 0;
+            }
+            else snapshot = cart.Captured!;
+
             cart.Captured = null;
             slice.Carts.Add(snapshot);
             budget -= 1 + snapshot.Lines.Count;

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using NowOnline.Core.Ingestion;
 using NowOnline.Core.Presence;
 using E = NowOnline.Core.Persistence.Schema.ActivityEvents;
@@ -64,10 +65,19 @@ public sealed class SessionTimeline
         command.Parameters.AddWithValue("$sid", sessionId);
         command.Parameters.AddWithValue("$limit", limit);
         long filed = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            if (reader.GetInt64(0) == -1) filed = reader.GetInt64(1);
-            else sequences.Add(reader.GetInt64(1));
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                if (reader.GetInt64(0) == -1) filed = reader.GetInt64(1);
+                else sequences.Add(reader.GetInt64(1));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 1 && ex.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            // The file exists from the moment the filing thread opens it, its tables a moment later: nothing is filed yet.
+            return (0, []);
+        }
+
         return (filed, sequences);
     }
 }

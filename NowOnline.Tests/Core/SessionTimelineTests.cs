@@ -34,4 +34,17 @@ public sealed class SessionTimelineTests
 
         Assert.Empty(await app.Services.GetRequiredService<SessionTimeline>().RecentAsync("nobody"));
     }
+
+    [Fact]
+    public async Task A_look_up_file_opened_but_not_yet_given_its_tables_reads_as_nothing_filed()
+    {
+        // The filing thread creates the file when it opens it and its tables a moment later; a timeline read in between
+        // once failed with "no such table: SessionEvents" (seen in a full test run).
+        using var database = new CoreDatabase();
+        await using (var empty = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={EventLookup.PathOf(database.Sqlite)}"))
+            await empty.OpenAsync();
+        Assert.True(File.Exists(EventLookup.PathOf(database.Sqlite)));
+
+        Assert.Empty(await new SessionTimeline(database.Sqlite).RecentAsync("s-1"));
+    }
 }

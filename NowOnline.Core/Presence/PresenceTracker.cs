@@ -188,10 +188,10 @@ public sealed class PresenceTracker
     public IReadOnlyList<OnlineRow> QueryAll(OnlineQuery query)
     {
         var now = _clock.GetUtcNow();
-        List<RowEntry> matches;
+        List<OnlineRow> matches;
         lock (_gate) matches = RowQuery.Matches(_online.Rows, query, now);
         matches.Sort(new RowOrder(query.Sort, query.Descending));
-        return matches.ConvertAll(entry => entry.Slot.ToRow());
+        return matches;
     }
 
     /// <summary>

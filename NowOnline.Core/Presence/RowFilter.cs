@@ -33,28 +33,34 @@ internal readonly struct RowFilter
                     && long.TryParse(_search, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
 
-    /// <summary>True when a text filter or the search is set: testing a row then reads its strings.</summary>
+    /// <summary>True when a text filter or the search is set.</summary>
     public bool ReadsText =>
         _firstName is not null || _lastName is not null || _email is not null || _company is not null
         || _lastUrl is not null || _store is not null || _search is not null;
 
-    /// <summary>Reads the strings this filter will test on the row (their lengths), to bring them into the cache early.</summary>
-    public int Touch(in RowEntry row)
-    {
-        var profile = row.Profile;
-        var sum = 0;
-        if (_search is not null || _lastUrl is not null) sum += row.LastUrl?.Length ?? 0;
-        if (_search is not null) sum += row.SessionId.Length;
-        if (profile is null) return sum;
-        if (_search is not null || _email is not null) sum += profile.Email?.Length ?? 0;
-        if (_search is not null || _firstName is not null) sum += profile.FirstName?.Length ?? 0;
-        if (_search is not null || _lastName is not null) sum += profile.LastName?.Length ?? 0;
-        return sum;
-    }
+    /// <summary>The trimmed search term, or null.</summary>
+    public string? Search => _search;
 
-    public bool Matches(in RowEntry row) =>
-        MatchesValues(row.Type, row.LastActivityTicks, row.CustomerId == long.MinValue ? null : row.CustomerId)
-        && MatchesText(new EntryFields(row));
+    /// <summary>The customer ID the search names, when it is written as one.</summary>
+    public long? SearchId => _searchId;
+
+    /// <summary>The filter on one text column, or null (the session ID has none of its own; the search reads it).</summary>
+    public string? Term(RowTextField field) => field switch
+    {
+        RowTextField.FirstName => _firstName,
+        RowTextField.LastName => _lastName,
+        RowTextField.Email => _email,
+        RowTextField.Company => _company,
+        RowTextField.LastUrl => _lastUrl,
+        RowTextField.Store => _store,
+        _ => null,
+    };
+
+    public SessionType? Type => _type;
+    public long? IdFrom => _idFrom;
+    public long? IdTo => _idTo;
+    public long ActivityFromTicks => _activityFrom;
+    public long ActivityToTicks => _activityTo;
 
     public bool Matches(OnlineRow row) =>
         MatchesValues(row.Type, row.LastActivity.UtcTicks, row.CustomerId) && MatchesText(new RecordFields(row));
@@ -109,18 +115,6 @@ internal interface IRowFields
     string? LastUrl { get; }
     string? Store { get; }
     string SessionId { get; }
-}
-
-internal readonly struct EntryFields(RowEntry row) : IRowFields
-{
-    public long? CustomerId => row.CustomerId == long.MinValue ? null : row.CustomerId;
-    public string? FirstName => row.Profile?.FirstName;
-    public string? LastName => row.Profile?.LastName;
-    public string? Email => row.Profile?.Email;
-    public string? Company => row.Profile?.Company;
-    public string? LastUrl => row.LastUrl;
-    public string? Store => row.Store;
-    public string SessionId => row.SessionId;
 }
 
 internal readonly struct RecordFields(OnlineRow row) : IRowFields

@@ -5,18 +5,25 @@ namespace NowOnline.Core.Presence;
 /// contiguous array and never follows <see cref="Slot"/> (only ties, and the page's rows, do).
 /// </summary>
 /// <remarks>
-/// The text columns are here as references, not only on the slot: a text filter then costs one cache miss per row (the
-/// string, whose address the scan knows ahead, so the misses of many rows overlap) instead of a chain of two or three
-/// (slot, profile, string). At 1,000,000 rows the text views took 150-210 ms with the chain (the grid-query figure of
-/// bench/performance-notes.md); the four references cost 32 bytes per online row.
+/// The text columns are here as ids into the index's <see cref="RowTexts"/>, not as string references: a text filter reads
+/// each column's characters once, in one array, into a bit per id, and the scan tests the row's bit. With references, each
+/// row cost a cache miss per string it tested, and the text views over 1,000,000 rows took 40-60 ms of CPU (the grid-query
+/// figure of bench/performance-notes.md). 56 bytes per online row.
 /// </remarks>
-internal readonly record struct RowEntry(
-    RowSlot Slot, long LastActivityTicks, long CustomerId, SessionType Type, string? LastUrl, CustomerProfile? Profile,
-    string? Store, string SessionId)
+internal readonly struct RowEntry(RowSlot slot, long lastActivityTicks, long customerId, SessionType type, RowTextIds text)
 {
-    public static RowEntry Of(RowSlot slot) =>
-        new(slot, slot.LastActivityTicks, slot.CustomerId ?? long.MinValue, slot.Type, slot.LastUrl, slot.Profile, slot.Store,
-            slot.SessionId);
+    // Fields, not properties: a scan reads them through a reference to the array element, without copying the entry.
+    public readonly RowSlot Slot = slot;
+    public readonly long LastActivityTicks = lastActivityTicks;
+
+    /// <summary>The customer's ID, or <see cref="long.MinValue"/> for a visitor (which sorts first, as null).</summary>
+    public readonly long CustomerId = customerId;
+    public readonly SessionType Type = type;
+    public readonly RowTextIds Text = text;
+
+    /// <summary>The slot's current values, keeping <paramref name="text"/> (the caller refreshes the ids that changed).</summary>
+    public static RowEntry Of(RowSlot slot, in RowTextIds text) =>
+        new(slot, slot.LastActivityTicks, slot.CustomerId ?? long.MinValue, slot.Type, text);
 }
 
 /// <summary>
@@ -37,6 +44,9 @@ internal sealed class RowSlot(string key, SessionType type)
 
     /// <summary>True while the slot waits in the tracker's list of changes for the next flush.</summary>
     public bool Pending { get; set; }
+
+    /// <summary>The text columns changed since the row index last refreshed the slot's entry (all of them for a new slot).</summary>
+    public RowTextChanges TextChanges { get; set; } = RowTextChanges.All;
 
     public string SessionId { get; private set; } = "";
     public long? CustomerId { get; private set; }
@@ -60,6 +70,10 @@ internal sealed class RowSlot(string key, SessionType type)
             && string.Equals(Store, session.Store, StringComparison.Ordinal) && SessionCount == sessionCount)
             return false;
 
+        if (!ReferenceEquals(SessionId, session.SessionId)) TextChanges |= RowTextChanges.SessionId;
+        if (!ReferenceEquals(Profile, profile)) TextChanges |= RowTextChanges.Profile;
+        if (!string.Equals(LastUrl, session.LastUrl, StringComparison.Ordinal)) TextChanges |= RowTextChanges.LastUrl;
+        if (!string.Equals(Store, session.Store, StringComparison.Ordinal)) TextChanges |= RowTextChanges.Store;
         SessionId = session.SessionId;
         CustomerId = customerId;
         Profile = profile;
@@ -69,20 +83,6 @@ internal sealed class RowSlot(string key, SessionType type)
         SessionCount = sessionCount;
         return true;
     }
-
-    /// <summary>A detached copy with the same values, for work done after the tracker's lock is released.</summary>
-    public RowSlot Copy() => new(Key, Type)
-    {
-        Index = -1,
-        Present = Present,
-        SessionId = SessionId,
-        CustomerId = CustomerId,
-        Profile = Profile,
-        LastActivityTicks = LastActivityTicks,
-        LastUrl = LastUrl,
-        Store = Store,
-        SessionCount = SessionCount,
-    };
 
     public OnlineRow ToRow() =>
         new(Key, SessionId, CustomerId, FirstName, LastName, Email, Company, new DateTimeOffset(LastActivityTicks, TimeSpan.Zero),

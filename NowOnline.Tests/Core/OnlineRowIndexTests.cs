@@ -24,6 +24,28 @@ public sealed class OnlineRowIndexTests
     }
 
     [Fact]
+    public void A_row_holds_its_text_while_present_and_lets_go_of_it_when_it_leaves()
+    {
+        var index = new OnlineRowIndex();
+        var session = new SessionState("s-1", DateTimeOffset.UnixEpoch) { LastUrl = "https://shop.example/cart", Store = "de" };
+        var slot = index.Add("v:s-1", SessionType.Visitor);
+        slot.Set(session, null, null, 1);
+        index.MarkChanged(slot);
+
+        var urls = index.Text[RowTextField.LastUrl];
+        Assert.Equal("https://shop.example/cart", urls[index.Entries[slot.Index].Text.At((int)RowTextField.LastUrl)]);
+        session.LastUrl = "https://shop.example/sale";
+        slot.Set(session, null, null, 1);
+        index.MarkChanged(slot);
+        Assert.Equal("https://shop.example/sale", urls[index.Entries[slot.Index].Text.At((int)RowTextField.LastUrl)]);
+        Assert.Equal(1, urls.Live);
+
+        index.Remove("v:s-1");
+
+        Assert.All(Enum.GetValues<RowTextField>(), field => Assert.Equal(0, index.Text[field].Live));
+    }
+
+    [Fact]
     public void Customer_rows_are_counted_as_they_come_and_go()
     {
         var index = new OnlineRowIndex();

@@ -15,8 +15,6 @@ internal sealed class EntryFilter : IDisposable
     /// <summary>Ids per unit of work when a column's matching is split over the cores (a multiple of 64: whole words).</summary>
     private const int MatchChunk = 1 << 16;
 
-    private readonly RowFilter _filter;
-
     // The value tests as plain numbers: a scan runs them on every row.
     private readonly int _type;
     private readonly long _activityFrom, _activityTo;
@@ -34,7 +32,6 @@ internal sealed class EntryFilter : IDisposable
 
     public EntryFilter(RowFilter filter, RowTexts texts)
     {
-        _filter = filter;
         _type = filter.Type is { } type ? (int)type : -1;
         (_activityFrom, _activityTo) = (filter.ActivityFromTicks, filter.ActivityToTicks);
         // An ID bound leaves visitors out (they have no ID), as the row test does with its null.
@@ -54,8 +51,6 @@ internal sealed class EntryFilter : IDisposable
         _requiredFields = Packed(_required, dropEmpty: false);
         _searchFields = Packed(_search, dropEmpty: true);
     }
-
-    public bool ReadsText => _filter.ReadsText;
 
     public bool Matches(in RowEntry row)
     {

@@ -33,11 +33,6 @@ internal readonly struct RowFilter
                     && long.TryParse(_search, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
 
-    /// <summary>True when a text filter or the search is set.</summary>
-    public bool ReadsText =>
-        _firstName is not null || _lastName is not null || _email is not null || _company is not null
-        || _lastUrl is not null || _store is not null || _search is not null;
-
     /// <summary>The trimmed search term, or null.</summary>
     public string? Search => _search;
 

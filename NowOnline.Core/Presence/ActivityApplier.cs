@@ -95,10 +95,7 @@ internal sealed class ActivityApplier(
             }
 
             session.LastActivity = activity.OccurredAt;
-            // Sessions on the same page share one URL string, the one the row index's column holds: less memory per
-            // session, and a reference to an old string instead of a young one (less for the young collections to trace).
-            if (activity.Url is not null && !string.Equals(session.LastUrl, activity.Url, StringComparison.Ordinal))
-                session.LastUrl = online.Rows.Text[RowTextField.LastUrl].Canonical(activity.Url);
+            if (activity.Url is not null) session.LastUrl = activity.Url;
             // Keep the stored string when the value is equal: no new reference from an old session into a young string.
             if (activity.Store is not null && !string.Equals(session.Store, activity.Store, StringComparison.Ordinal))
                 session.Store = activity.Store;

@@ -101,7 +101,7 @@ internal sealed class OnlineList(Dictionary<long, CustomerProfile> profiles)
         var slot = online.Row ??= Rows.TryGet(latest.CustomerKey(customerId), out var existing)
             ? existing
             : Rows.Add(latest.CustomerKey(customerId), SessionType.Customer);
-        if (slot.Set(latest, customerId, online.Profile, online.Count)) Rows.MarkChanged(slot);
+        if (slot.Set(latest, customerId, online.Profile, online.Count)) Refresh(slot, latest);
     }
 
     private void RefreshVisitorRow(SessionState session)
@@ -116,7 +116,18 @@ internal sealed class OnlineList(Dictionary<long, CustomerProfile> profiles)
         }
 
         slot ??= session.VisitorSlot = Rows.Add(OnlineRow.VisitorKey(session.SessionId), SessionType.Visitor);
-        if (slot.Set(session, null, null, 1)) Rows.MarkChanged(slot);
+        if (slot.Set(session, null, null, 1)) Refresh(slot, session);
+    }
+
+    /// <summary>
+    /// Refreshes the row's entry, and gives the session the row index's own string for its URL: sessions on one page then
+    /// share one string, and hold an old string rather than their event's young one.
+    /// </summary>
+    private void Refresh(RowSlot slot, SessionState session)
+    {
+        Rows.MarkChanged(slot);
+        if (!ReferenceEquals(session.LastUrl, slot.LastUrl) && string.Equals(session.LastUrl, slot.LastUrl, StringComparison.Ordinal))
+            session.LastUrl = slot.LastUrl;
     }
 }
 

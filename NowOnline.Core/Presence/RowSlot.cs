@@ -84,6 +84,12 @@ internal sealed class RowSlot(string key, SessionType type)
         return true;
     }
 
+    /// <summary>Swaps the last URL for an equal string (the row index's own instance).</summary>
+    public void ShareLastUrl(string? equal)
+    {
+        if (string.Equals(LastUrl, equal, StringComparison.Ordinal)) LastUrl = equal;
+    }
+
     public OnlineRow ToRow() =>
         new(Key, SessionId, CustomerId, FirstName, LastName, Email, Company, new DateTimeOffset(LastActivityTicks, TimeSpan.Zero),
             Type, LastUrl, Store, SessionCount);

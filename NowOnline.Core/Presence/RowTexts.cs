@@ -64,7 +64,15 @@ internal sealed class RowTexts
     public void Refresh(RowSlot slot, ref RowTextIds ids, RowTextChanges changes)
     {
         if ((changes & RowTextChanges.SessionId) != 0) Replace(ref ids, RowTextField.SessionId, slot.SessionId);
-        if ((changes & RowTextChanges.LastUrl) != 0) Replace(ref ids, RowTextField.LastUrl, slot.LastUrl);
+        if ((changes & RowTextChanges.LastUrl) != 0)
+        {
+            // The row keeps the column's own string, and its session takes it from the row (OnlineList): sessions on one
+            // page share one URL. Without that, the columns took memory per session over 1 KB at 100,000 sessions
+            // (bench/performance-notes.md, "Grid query").
+            var url = (int)RowTextField.LastUrl;
+            ids[url] = _columns[url].Replace(ids[url], slot.LastUrl, out var stored);
+            slot.ShareLastUrl(stored);
+        }
         if ((changes & RowTextChanges.Store) != 0) Replace(ref ids, RowTextField.Store, slot.Store);
         if ((changes & RowTextChanges.Profile) == 0) return;
         var profile = slot.Profile;

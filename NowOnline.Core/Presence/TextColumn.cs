@@ -14,9 +14,10 @@ namespace NowOnline.Core.Presence;
 /// same characters in one array (bench/performance-notes.md, "Grid query"). A <em>shared</em> column keeps each distinct
 /// value once (URLs, names, companies and stores repeat across sessions), so a filter tests each value once however many
 /// rows carry it; an <em>owned</em> column (session IDs, emails) gives every row its own id and skips the dictionary.
-/// Invariants: id 0 is "no value"; a live id has a positive count of rows holding it and its characters at
-/// <c>_spans[id]</c>; a freed id's characters are dead space until the next compaction, and its span's count is 0. Not
-/// thread-safe: the tracker touches it under its lock.
+/// Invariants: id 0 is "no value"; a held id has a positive count of rows holding it and its characters at
+/// <c>_spans[id]</c>; the characters of a value no row holds are dead space until the next compaction, which frees the
+/// ids of a shared column's unheld values (an owned column frees an id at once); a free id's span has count 0 and start
+/// -1. Not thread-safe: the tracker touches it under its lock.
 /// </remarks>
 internal sealed class TextColumn
 {
@@ -31,6 +32,7 @@ internal sealed class TextColumn
     private int _freeCount;
     private int _used;
     private int _dead;
+    private int _live;
 
     public TextColumn(bool shared, bool sorted = true)
     {
@@ -43,8 +45,11 @@ internal sealed class TextColumn
     /// <summary>One more than the highest id handed out: the size of a bit set over the column's ids.</summary>
     public int IdLimit { get; private set; } = 1;
 
-    /// <summary>Distinct values held (shared) or values held (owned).</summary>
-    public int Live => IdLimit - 1 - _freeCount;
+    /// <summary>Values some row holds (each distinct value once in a shared column).</summary>
+    public int Live => _live;
+
+    /// <summary>Values with an id: those held, and in a shared column those no row holds since the last compaction.</summary>
+    public int Known => IdLimit - 1 - _freeCount;
 
     /// <summary>Characters in the text array, live and dead (for the memory figures and tests of compaction).</summary>
     public int Capacity => _text.Length;
@@ -54,52 +59,63 @@ internal sealed class TextColumn
     /// <summary>The value behind <paramref name="id"/> (null for 0); allocates a string, for tests and diagnostics.</summary>
     public string? this[int id] => id == 0 ? null : Text(id).ToString();
 
-    /// <summary>
-    /// The column's own instance of a value equal to <paramref name="value"/> (a shared column that holds one), else
-    /// <paramref name="value"/>. A session that keeps the returned instance shares it with every row on the same page, instead
-    /// of keeping the string its event brought (the memory-per-session figure of bench/performance-notes.md).
-    /// </summary>
-    public string Canonical(string value) =>
-        _ids is not null && _byText.TryGetValue(value.AsSpan(), out var stored, out _) ? stored : value;
-
     /// <summary>The id of <paramref name="value"/>, held once more (0 for null).</summary>
-    public int Acquire(string? value)
+    public int Acquire(string? value) => Acquire(value, out _);
+
+    /// <summary>
+    /// The id of <paramref name="value"/>, held once more (0 for null), and the column's own instance of it: in a shared
+    /// column the string stored with the first row that held the value, else <paramref name="value"/> itself.
+    /// </summary>
+    public int Acquire(string? value, out string? stored)
     {
+        stored = value;
         if (value is null) return 0;
-        if (_ids is not null)
+        if (_ids is null) return NewId(value);
+        if (_byText.TryGetValue(value.AsSpan(), out stored, out var known))
         {
-            ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, value, out var exists);
-            if (exists)
+            ref var span = ref _spans[known];
+            if (span.Refs++ == 0)
             {
-                _spans[known].Refs++;
-                return known;
+                // A value no row held, still known until the next compaction, is held again.
+                _dead -= span.Length;
+                _live++;
             }
 
-            known = NewId(value);
             return known;
         }
 
-        return NewId(value);
+        stored = value;
+        var id = NewId(value); // may compact, which forgets the values no row holds
+        _ids.Add(value, id);
+        return id;
     }
 
-    /// <summary>Lets go of one hold on <paramref name="id"/>; its characters become dead space when no row holds it.</summary>
+    /// <summary>
+    /// Lets go of one hold on <paramref name="id"/>. When no row holds it, its characters count as dead space; an owned
+    /// value's id is free at once, a shared value stays known until the next compaction, because the page one row just
+    /// left is often the next row's (a URL freed and stored again on most events cost the apply figure about a third;
+    /// bench/performance-notes.md, "Grid query").
+    /// </summary>
     public void Release(int id)
     {
         if (id == 0) return;
         ref var span = ref _spans[id];
         if (--span.Refs > 0) return;
-        if (_ids is not null) _byText.Remove(Text(id)); // before the id is freed: its text is the key
         _dead += span.Length;
-        span = default;
-        if (_freeCount == _free.Length) Array.Resize(ref _free, _free.Length * 2);
-        _free[_freeCount++] = id;
+        _live--;
+        if (_ids is not null) return;
+        span = Freed;
+        Free(id);
     }
 
     /// <summary>Moves one hold from <paramref name="current"/> to <paramref name="value"/>.</summary>
-    public int Replace(int current, string? value)
+    public int Replace(int current, string? value) => Replace(current, value, out _);
+
+    /// <summary>Moves one hold from <paramref name="current"/> to <paramref name="value"/>, and gives the column's instance of it.</summary>
+    public int Replace(int current, string? value, out string? stored)
     {
         // Acquire first: a shared value that stays the same keeps its id instead of being freed and stored again.
-        var id = Acquire(value);
+        var id = Acquire(value, out stored);
         Release(current);
         return id;
     }
@@ -232,6 +248,8 @@ internal sealed class TextColumn
 
     private int NewId(string value)
     {
+        // The text first: a compaction it may cause frees ids, and must not see this one half made.
+        var start = Append(value);
         var id = _freeCount > 0 ? _free[--_freeCount] : IdLimit++;
         if (id == _spans.Length)
         {
@@ -239,8 +257,8 @@ internal sealed class TextColumn
             if (_keys is not null) Array.Resize(ref _keys, _spans.Length);
         }
 
-        var start = Append(value);
         _spans[id] = new Span(start, value.Length, 1);
+        _live++;
         if (_keys is not null) _keys[id] = SortKey(value);
         return id;
     }
@@ -260,7 +278,10 @@ internal sealed class TextColumn
         return start;
     }
 
-    /// <summary>Rewrites the live text in id order, which is also the order <see cref="Match"/> reads it.</summary>
+    /// <summary>
+    /// Rewrites the held text in id order, which is also the order <see cref="Match"/> reads it, and frees the ids of the
+    /// shared values no row holds.
+    /// </summary>
     private void Compact(int room)
     {
         var live = _used - _dead;
@@ -269,7 +290,15 @@ internal sealed class TextColumn
         for (var id = 1; id < IdLimit; id++)
         {
             ref var span = ref _spans[id];
-            if (span.Refs == 0) continue;
+            if (span.Refs == 0)
+            {
+                if (_ids is null || span.Start < 0) continue;
+                _byText.Remove(_text.AsSpan(span.Start, span.Length));
+                span = Freed;
+                Free(id);
+                continue;
+            }
+
             _text.AsSpan(span.Start, span.Length).CopyTo(text.AsSpan(at));
             span.Start = at;
             at += span.Length;
@@ -279,6 +308,15 @@ internal sealed class TextColumn
         _used = at;
         _dead = 0;
     }
+
+    private void Free(int id)
+    {
+        if (_freeCount == _free.Length) Array.Resize(ref _free, _free.Length * 2);
+        _free[_freeCount++] = id;
+    }
+
+    /// <summary>The span of a free id: no holder, and no text to forget at a compaction.</summary>
+    private static readonly Span Freed = new(-1, 0, 0);
 
     private record struct Span(int Start, int Length, int Refs);
 }

@@ -13,7 +13,7 @@ public sealed class TextColumnTests
         ["a", "n", "An", "ex", "AMPLE", "-", "@", "é", "É", "ı", "I", "ſ", "S", "\u212A", "k", "ß", "SS", "\U0001F600", "0", "7", ""];
 
     [Fact]
-    public void A_shared_value_is_kept_once_and_freed_when_its_last_row_lets_go()
+    public void A_shared_value_is_kept_once_and_known_after_its_last_row_lets_go_until_a_compaction()
     {
         var column = new TextColumn(shared: true);
 
@@ -29,7 +29,25 @@ public sealed class TextColumnTests
         Assert.Equal("https://shop.example/cart", column[first]);
         column.Release(second);
         Assert.Equal(1, column.Live);
-        Assert.Equal(first, column.Acquire("https://shop.example/new")); // the freed id is handed out again
+        Assert.Equal(2, column.Known);
+        Assert.Equal(first, column.Acquire("https://shop.example/cart")); // held again: the same id, nothing stored twice
+        Assert.Equal(2, column.Live);
+    }
+
+    [Fact]
+    public void Values_no_row_holds_are_forgotten_at_compactions_so_the_column_stays_bounded()
+    {
+        var column = new TextColumn(shared: true);
+        var held = column.Acquire("https://shop.example/kept");
+
+        for (var i = 0; i < 200_000; i++) column.Release(column.Acquire($"https://shop.example/catalog/product/{i}"));
+
+        Assert.Equal(1, column.Live);
+        Assert.InRange(column.Known, 1, 100_000);
+        Assert.InRange(column.Capacity, 1, 8_000_000);
+        Assert.Equal("https://shop.example/kept", column[held]);
+        Assert.NotEqual(held, column.Acquire("https://shop.example/catalog/product/0"));
+        Assert.Equal(held, column.Acquire("https://shop.example/kept"));
     }
 
     [Fact]
@@ -43,17 +61,19 @@ public sealed class TextColumnTests
     }
 
     [Fact]
-    public void Canonical_gives_the_stored_instance_of_an_equal_value_and_otherwise_the_value_itself()
+    public void A_shared_column_gives_back_the_instance_it_stored_for_an_equal_value()
     {
         var column = new TextColumn(shared: true);
         const string stored = "https://shop.example/checkout";
-        column.Acquire(stored);
+        column.Acquire(stored, out var first);
         var equal = new string(stored.ToCharArray());
-        var unknown = "https://shop.example/elsewhere";
 
-        Assert.Same(stored, column.Canonical(equal));
-        Assert.Same(unknown, column.Canonical(unknown));
-        Assert.Same(equal, new TextColumn(shared: false).Canonical(equal));
+        column.Acquire(equal, out var second);
+        new TextColumn(shared: false).Acquire(equal, out var owned);
+
+        Assert.Same(stored, first);
+        Assert.Same(stored, second);
+        Assert.Same(equal, owned);
     }
 
     [Theory]

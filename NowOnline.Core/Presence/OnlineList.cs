@@ -121,13 +121,13 @@ internal sealed class OnlineList(Dictionary<long, CustomerProfile> profiles)
 
     /// <summary>
     /// Refreshes the row's entry, and gives the session the row index's own string for its URL: sessions on one page then
-    /// share one string, and hold an old string rather than their event's young one.
+    /// share one string, and hold an old string rather than their event's young one. The slot was just set from this
+    /// session, so the two URLs are equal text.
     /// </summary>
     private void Refresh(RowSlot slot, SessionState session)
     {
         Rows.MarkChanged(slot);
-        if (!ReferenceEquals(session.LastUrl, slot.LastUrl) && string.Equals(session.LastUrl, slot.LastUrl, StringComparison.Ordinal))
-            session.LastUrl = slot.LastUrl;
+        if (!ReferenceEquals(session.LastUrl, slot.LastUrl)) session.LastUrl = slot.LastUrl;
     }
 }
 

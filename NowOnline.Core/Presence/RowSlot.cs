@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NowOnline.Core.Presence;
 
 /// <summary>
@@ -65,29 +67,36 @@ internal sealed class RowSlot(string key, SessionType type)
     public bool Set(SessionState session, long? customerId, CustomerProfile? profile, int sessionCount)
     {
         var ticks = session.LastActivityTicks;
+        var sameUrl = string.Equals(LastUrl, session.LastUrl, StringComparison.Ordinal);
+        var sameStore = string.Equals(Store, session.Store, StringComparison.Ordinal);
         if (ReferenceEquals(SessionId, session.SessionId) && CustomerId == customerId && ReferenceEquals(Profile, profile)
-            && LastActivityTicks == ticks && string.Equals(LastUrl, session.LastUrl, StringComparison.Ordinal)
-            && string.Equals(Store, session.Store, StringComparison.Ordinal) && SessionCount == sessionCount)
+            && LastActivityTicks == ticks && sameUrl && sameStore && SessionCount == sessionCount)
             return false;
 
         if (!ReferenceEquals(SessionId, session.SessionId)) TextChanges |= RowTextChanges.SessionId;
         if (!ReferenceEquals(Profile, profile)) TextChanges |= RowTextChanges.Profile;
-        if (!string.Equals(LastUrl, session.LastUrl, StringComparison.Ordinal)) TextChanges |= RowTextChanges.LastUrl;
-        if (!string.Equals(Store, session.Store, StringComparison.Ordinal)) TextChanges |= RowTextChanges.Store;
+        if (!sameStore) TextChanges |= RowTextChanges.Store;
+        if (!sameUrl)
+        {
+            // An equal URL keeps the slot's instance (the row index's own, see ShareLastUrl).
+            TextChanges |= RowTextChanges.LastUrl;
+            LastUrl = session.LastUrl;
+        }
+
         SessionId = session.SessionId;
         CustomerId = customerId;
         Profile = profile;
         LastActivityTicks = ticks;
-        LastUrl = session.LastUrl;
         Store = session.Store;
         SessionCount = sessionCount;
         return true;
     }
 
-    /// <summary>Swaps the last URL for an equal string (the row index's own instance).</summary>
+    /// <summary>Swaps the last URL for the row index's own instance of the same text (its column looked it up by this text).</summary>
     public void ShareLastUrl(string? equal)
     {
-        if (string.Equals(LastUrl, equal, StringComparison.Ordinal)) LastUrl = equal;
+        Debug.Assert(string.Equals(LastUrl, equal, StringComparison.Ordinal), "the column's instance of another text");
+        LastUrl = equal;
     }
 
     public OnlineRow ToRow() =>

@@ -12,6 +12,7 @@ using NowOnline.Load;
 // NowOnline.Load metrics-cost [--quick] --app DLL   Metrics:Enabled off vs on, alternating wrk rounds (metrics.json, issue 15)
 // NowOnline.Load soak [--quick] --app DLL           resident memory against events accepted, 50,000 sessions (soak.json, issue 14)
 // NowOnline.Load gc-matrix --app DLL [--configs a,b] the soak once per GC configuration (gc.json)
+// NowOnline.Load paced --url URL --key KEY [--events 50000] [--seconds 30] [--trace FILE]  the paced client alone, against a server started by hand
 if (args.Length > 0 && args[0] == "serve-floor")
 {
     await FloorServer.RunAsync(args[1..]);
@@ -27,6 +28,16 @@ if (args.Length > 1 && args[0] == "serve-classic")
 if (args.Length > 1 && args[0] == "write-bodies")
 {
     await File.WriteAllLinesAsync(args[1], Storefront.Batches(2_000, 100, sessions: 100_000, seed: 5).Select(b => System.Text.Encoding.UTF8.GetString(b)));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "paced")
+{
+    string Arg(string name, string? fallback = null) => CommandLine.Option(args, name, fallback);
+    var rate = int.Parse(Arg("--events", "50000"), CultureInfo.InvariantCulture);
+    var run = await PacedRun.RunAsync(new Uri(Arg("--url")), Arg("--key"), new UniqueBodies(Storefront.Batches(2_000, 100, sessions: 100_000, seed: 5)),
+        rate / 100.0, TimeSpan.FromSeconds(int.Parse(Arg("--seconds", "30"), CultureInfo.InvariantCulture)), TimeSpan.FromMilliseconds(100), CommandLine.Option(args, "--trace", "") is { Length: > 0 } t ? t : null);
+    Console.WriteLine($"paced {rate:N0} events/s: {run.EventsPerSecond:N0} acknowledged, {run.Latency.Summary()}, {run.Late} >= 100 ms, {run.Failures} failures");
     return 0;
 }
 
@@ -87,19 +98,24 @@ try
 
         Log($"NowOnline paced: {pacedRate:N0} events/s for {pacedSeconds} s");
         var pacedBodies = new UniqueBodies(prepared);
+        var pacedCpu = CpuShare.Start(app);
         paced = await PacedRun.RunAsync(app.BaseAddress, apiKey, pacedBodies, pacedRate / (double)batchSize,
             TimeSpan.FromSeconds(pacedSeconds), TimeSpan.FromMilliseconds(100));
-        Log($"NowOnline paced: {paced.EventsPerSecond:N0} events/s, {paced.Latency.Summary()}, {paced.Late} >= 100 ms, {paced.Failures} failures");
+        var pacedCores = pacedCpu.Stop(paced.Events);
+        Log($"NowOnline paced: {paced.EventsPerSecond:N0} events/s, {paced.Latency.Summary()}, {paced.Late} >= 100 ms, {paced.Failures} failures; {pacedCores}");
         // The same at half the closed-loop rate (when that is below the target rate): on a machine where the app cannot
         // take 50,000 events/s the first run only measures the queue; this one shows the pauses of a server that keeps up.
         var halfRate = (int)Math.Min(pacedRate, mine.EventsPerSecond / 2) / batchSize * batchSize;
         PacedRun.Result? half = null;
+        var halfCores = "";
         if (halfRate >= batchSize && halfRate < pacedRate)
         {
             Log($"NowOnline paced: {halfRate:N0} events/s (half the closed-loop rate) for {pacedSeconds} s");
+            var halfCpu = CpuShare.Start(app);
             half = await PacedRun.RunAsync(app.BaseAddress, apiKey, new UniqueBodies(prepared), halfRate / (double)batchSize,
                 TimeSpan.FromSeconds(pacedSeconds), TimeSpan.FromMilliseconds(100));
-            Log($"NowOnline paced: {half.EventsPerSecond:N0} events/s, {half.Latency.Summary()}, {half.Late} >= 100 ms, {half.Failures} failures");
+            halfCores = halfCpu.Stop(half.Events);
+            Log($"NowOnline paced: {half.EventsPerSecond:N0} events/s, {half.Latency.Summary()}, {half.Late} >= 100 ms, {half.Failures} failures; {halfCores}");
         }
 
         residentAfter = app.ResidentBytes();
@@ -116,11 +132,11 @@ try
             paced.Latency.Ms(99) <= 50 && paced.Late == 0 && paced.Failures == 0,
             $"{pacedRate / batchSize:N0} batches of {batchSize} a second for {pacedSeconds} s from this tool's process (not the app's); "
             + $"{paced.EventsPerSecond:N0} events/s acknowledged; {paced.Latency.Summary()}; {paced.Late} requests took >= 100 ms; "
-            + $"{paced.Failures} failed{(paced.FirstFailure is null ? "" : $" (first: {paced.FirstFailure})")}"));
+            + $"{paced.Failures} failed{(paced.FirstFailure is null ? "" : $" (first: {paced.FirstFailure})")}; {pacedCores}"));
         if (half is not null)
             figures.Add(new Figure($"Paced ingestion at {halfRate:N0} events/s, half the closed-loop rate of this run", $"p99 {half.Latency.Ms(99):N1} ms",
                 "measured (pauses a server that keeps up still shows)", null,
-                $"{half.EventsPerSecond:N0} events/s acknowledged; {half.Latency.Summary()}; {half.Late} requests took >= 100 ms; {half.Failures} failed"));
+                $"{half.EventsPerSecond:N0} events/s acknowledged; {half.Latency.Summary()}; {half.Late} requests took >= 100 ms; {half.Failures} failed; {halfCores}"));
         figures.Add(new Figure("App resident memory after the warm-up, the wrk run and the paced run", $"{residentAfter / 1048576.0:N0} MB", "measured", null,
             $"VmRSS {residentAtStart / 1048576.0:N0} MB when ready, {residentAfter / 1048576.0:N0} MB after {accepted:N0} events acknowledged"));
 

@@ -19,7 +19,7 @@ namespace NowOnline.Load;
 /// </summary>
 public static class ClusterRun
 {
-    private const int BatchSize = 100;
+    private const int BatchSize = Storefront.LoadBatchSize;
     private const string AdminEmail = "bench-admin@example.com";
     private const string AdminPassword = "Bench-Only-Password-1";
     public const int NotShared = 3;
@@ -50,7 +50,7 @@ public static class ClusterRun
         try
         {
             var bodies = Path.Combine(run.Folder, "bodies.jsonl");
-            await File.WriteAllLinesAsync(bodies, Storefront.Batches(2_000, BatchSize, sessions: 100_000, seed: 5).Select(b => Encoding.UTF8.GetString(b)));
+            await Storefront.WriteLinesAsync(bodies, Storefront.LoadBodies());
             bool shared;
             try
             {

@@ -41,7 +41,7 @@ public static class MetricsCost
         try
         {
             var bodies = Path.Combine(folder, "bodies.jsonl");
-            await File.WriteAllLinesAsync(bodies, Storefront.Batches(2_000, 100, sessions: 100_000, seed: 5).Select(b => System.Text.Encoding.UTF8.GetString(b)));
+            await Storefront.WriteLinesAsync(bodies, Storefront.LoadBodies());
             var modes = new[] { false, true };
             var apps = new ChildProcess[2];
             var counters = new DotnetCounters?[2];

@@ -27,7 +27,7 @@ if (args.Length > 1 && args[0] == "serve-classic")
 
 if (args.Length > 1 && args[0] == "write-bodies")
 {
-    await File.WriteAllLinesAsync(args[1], Storefront.Batches(2_000, 100, sessions: 100_000, seed: 5).Select(b => System.Text.Encoding.UTF8.GetString(b)));
+    await Storefront.WriteLinesAsync(args[1], Storefront.LoadBodies());
     return 0;
 }
 
@@ -35,8 +35,8 @@ if (args.Length > 0 && args[0] == "paced")
 {
     string Arg(string name, string? fallback = null) => CommandLine.Option(args, name, fallback);
     var rate = int.Parse(Arg("--events", "50000"), CultureInfo.InvariantCulture);
-    var run = await PacedRun.RunAsync(new Uri(Arg("--url")), Arg("--key"), new UniqueBodies(Storefront.Batches(2_000, 100, sessions: 100_000, seed: 5)),
-        rate / 100.0, TimeSpan.FromSeconds(int.Parse(Arg("--seconds", "30"), CultureInfo.InvariantCulture)), TimeSpan.FromMilliseconds(100), CommandLine.Option(args, "--trace", "") is { Length: > 0 } t ? t : null);
+    var run = await PacedRun.RunAsync(new Uri(Arg("--url")), Arg("--key"), new UniqueBodies(Storefront.LoadBodies()),
+        rate / (double)Storefront.LoadBatchSize, TimeSpan.FromSeconds(int.Parse(Arg("--seconds", "30"), CultureInfo.InvariantCulture)), TimeSpan.FromMilliseconds(100), Arg("--trace", "") is { Length: > 0 } trace ? trace : null);
     Console.WriteLine($"paced {rate:N0} events/s: {run.EventsPerSecond:N0} acknowledged, {run.Latency.Summary()}, {run.Late} >= 100 ms, {run.Failures} failures");
     return 0;
 }
@@ -61,7 +61,7 @@ var pacedSeconds = IntOption("--paced-seconds", quick ? 10 : 30);
 var baselineSeconds = IntOption("--baseline-seconds", quick ? 5 : 15);
 var browserSamples = IntOption("--browser-samples", quick ? 20 : 120);
 var output = Path.GetFullPath(Option("--out", "bench/results/load.json"));
-const int batchSize = 100;
+const int batchSize = Storefront.LoadBatchSize;
 var apiKey = "load-" + Guid.NewGuid().ToString("N");
 var folder = Directory.CreateTempSubdirectory("nowonline-load-").FullName;
 var logs = Path.Combine(Path.GetDirectoryName(output)!, "servers.log");
@@ -74,8 +74,8 @@ try
 {
     Log("preparing request bodies (new event ids are written into them per request)");
     var bodies = Path.Combine(folder, "bodies.jsonl");
-    var prepared = Storefront.Batches(2_000, batchSize, sessions: 100_000, seed: 5);
-    await File.WriteAllLinesAsync(bodies, prepared.Select(b => System.Text.Encoding.UTF8.GetString(b)));
+    var prepared = Storefront.LoadBodies();
+    await Storefront.WriteLinesAsync(bodies, prepared);
     var warmUpSeconds = quick ? 6 : 15;
     var sameLoad = $"wrk (Debian's, 2 threads) in its own process, {connections} connections, each posting a batch of {batchSize} new events "
         + "(storefront mix: 60 % cart adds, 30 % cart updates, 10 % page views, logins; 100,000 sessions) and waiting for the reply";

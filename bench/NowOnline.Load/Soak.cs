@@ -69,7 +69,7 @@ public static class Soak
         try
         {
             var bodies = Path.Combine(folder, "bodies.jsonl");
-            await File.WriteAllLinesAsync(bodies, Storefront.Batches(2_000, 100, sessions: Sessions, seed: 7).Select(b => System.Text.Encoding.UTF8.GetString(b)));
+            await Storefront.WriteLinesAsync(bodies, Storefront.Batches(2_000, 100, sessions: Sessions, seed: 7));
             var figures = new List<Figure>();
             var notes = new List<string>();
             if (!matrix)

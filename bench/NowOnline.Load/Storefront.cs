@@ -11,6 +11,19 @@ public static class Storefront
         "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
     ];
 
+    /// <summary>
+    /// The load tool's request bodies, the same in every phase and tool (wrk's body file, the paced client, the floor and
+    /// the baseline): 2,000 batches of 100 events over 100,000 sessions.
+    /// </summary>
+    public static List<byte[]> LoadBodies() => Batches(2_000, LoadBatchSize, sessions: 100_000, seed: 5);
+
+    /// <summary>Events in each of <see cref="LoadBodies"/>.</summary>
+    public const int LoadBatchSize = 100;
+
+    /// <summary>Writes one batch per line: the body file <c>bench/wrk/batches.lua</c> reads.</summary>
+    public static Task WriteLinesAsync(string path, IEnumerable<byte[]> batches) =>
+        File.WriteAllLinesAsync(path, batches.Select(b => System.Text.Encoding.UTF8.GetString(b)));
+
     public static List<byte[]> Batches(int count, int size, int sessions, int seed)
     {
         var random = new Random(seed);

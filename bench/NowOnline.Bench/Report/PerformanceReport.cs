@@ -12,7 +12,8 @@ public static class PerformanceReport
         var md = new StringBuilder();
         md.AppendLine("# Performance");
         md.AppendLine();
-        md.AppendLine($"Generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC by `{command}` from the repository root. "
+        var taken = sets.Count == 0 ? "" : $"Figures taken {sets.Min(s => s.At):yyyy-MM-dd HH:mm}-{sets.Max(s => s.At):HH:mm} UTC; ";
+        md.AppendLine($"{taken}written {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC by `{command}` from the repository root. "
             + "Do not edit by hand: run the command again (`bash bench/run.sh --quick` takes about ten minutes, the full run about half an hour).");
         md.AppendLine();
         md.AppendLine("## Machine");

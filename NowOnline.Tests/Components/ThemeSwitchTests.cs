@@ -27,16 +27,13 @@ public sealed class ThemeSwitchTests : BunitContext, IAsyncLifetime
     // MudBlazor's popover services can only be disposed asynchronously.
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
-    // bunit waits 1 s by default; under the full suite (Chromium, servers, 2 cores) the popover once took longer to open.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
     private IRenderedComponent<ShellTheme> RenderShell() =>
         Render<ShellTheme>(parameters => parameters.AddChildContent<ThemeMenu>());
 
     private void Pick(IRenderedComponent<ShellTheme> shell, IRenderedComponent<MudPopoverProvider> popovers, string choice)
     {
         shell.Find("[data-testid=theme-menu] button").Click();
-        popovers.WaitForElement($"[data-testid=theme-{choice}]", Patience).Click();
+        popovers.WaitForElement($"[data-testid=theme-{choice}]").Click();
     }
 
     private static string ThemeStyle(IRenderedComponent<ShellTheme> shell) => string.Concat(shell.FindAll("style").Select(style => style.TextContent));
@@ -50,7 +47,7 @@ public sealed class ThemeSwitchTests : BunitContext, IAsyncLifetime
 
         Pick(shell, popovers, "dark");
 
-        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)), Patience);
+        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)));
         Assert.Equal("nowOnline.theme:ada@example.com", Key);
         var stored = Assert.Single(JSInterop.Invocations, i => i.Identifier == "nowOnlineShell.theme.set");
         Assert.Equal([Key, "dark"], stored.Arguments);
@@ -65,9 +62,9 @@ public sealed class ThemeSwitchTests : BunitContext, IAsyncLifetime
 
         var shell = RenderShell();
 
-        shell.WaitForAssertion(() => Assert.Equal([true], JSInterop.Invocations.Last(i => i.Identifier == "nowOnlineShell.theme.shown").Arguments), Patience);
+        shell.WaitForAssertion(() => Assert.Equal([true], JSInterop.Invocations.Last(i => i.Identifier == "nowOnlineShell.theme.shown").Arguments));
         Pick(shell, popovers, "light");
-        shell.WaitForAssertion(() => Assert.Equal([false], JSInterop.Invocations.Last(i => i.Identifier == "nowOnlineShell.theme.shown").Arguments), Patience);
+        shell.WaitForAssertion(() => Assert.Equal([false], JSInterop.Invocations.Last(i => i.Identifier == "nowOnlineShell.theme.shown").Arguments));
     }
 
     [Fact]
@@ -77,7 +74,7 @@ public sealed class ThemeSwitchTests : BunitContext, IAsyncLifetime
 
         var shell = RenderShell();
 
-        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)), Patience);
+        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)));
         Assert.Equal(ThemeChoice.Dark, shell.Instance.Choice);
     }
 
@@ -88,7 +85,7 @@ public sealed class ThemeSwitchTests : BunitContext, IAsyncLifetime
 
         var shell = RenderShell();
 
-        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)), Patience);
+        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)));
         Assert.Equal(ThemeChoice.System, shell.Instance.Choice);
     }
 
@@ -98,13 +95,13 @@ public sealed class ThemeSwitchTests : BunitContext, IAsyncLifetime
         JSInterop.Setup<bool>("mudThemeProvider.isDarkMode").SetResult(true);
         var popovers = Render<MudPopoverProvider>();
         var shell = RenderShell();
-        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)), Patience);
+        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)));
 
         Pick(shell, popovers, "light");
-        shell.WaitForAssertion(() => Assert.DoesNotContain(DarkBackground, ThemeStyle(shell)), Patience);
+        shell.WaitForAssertion(() => Assert.DoesNotContain(DarkBackground, ThemeStyle(shell)));
         Pick(shell, popovers, "system");
 
-        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)), Patience);
+        shell.WaitForAssertion(() => Assert.Contains(DarkBackground, ThemeStyle(shell)));
         var stored = JSInterop.Invocations.Where(i => i.Identifier == "nowOnlineShell.theme.set").Select(i => i.Arguments[1]).ToList();
         Assert.Equal(["light", null], stored);
     }

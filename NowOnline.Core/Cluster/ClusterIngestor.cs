@@ -38,20 +38,8 @@ public sealed partial class ClusterIngestor(
 
     public bool StorageFaulted => _health.Faulted;
 
-    public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
-    {
-        var batch = new EventBatch(events, tracker.IsBot);
-        try
-        {
-            await _queue.Writer.WriteAsync(batch, cancellationToken);
-        }
-        catch (ChannelClosedException ex)
-        {
-            throw new StorageUnavailableException("The service is shutting down; nothing was stored.", ex);
-        }
-
-        return await batch.Completion.Task.WaitAsync(cancellationToken);
-    }
+    public Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default) =>
+        EventBatch.SubmitAsync(_queue.Writer, events, tracker.IsBot, cancellationToken);
 
     /// <summary>On the cluster's checkpoint writer: writes the state tables now. Elsewhere: nothing (that node writes them).</summary>
     public Task CheckpointAsync(CancellationToken cancellationToken = default) => leader.CheckpointNowAsync(cancellationToken);

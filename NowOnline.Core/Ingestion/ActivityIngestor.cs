@@ -55,20 +55,8 @@ public sealed partial class ActivityIngestor(
     public bool StorageFaulted => _health.Faulted;
 
     /// <summary>Stores the events durably and applies them. Throws <see cref="StorageUnavailableException"/> when storage fails.</summary>
-    public async Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default)
-    {
-        var batch = new EventBatch(events, tracker.IsBot);
-        try
-        {
-            await _queue.Writer.WriteAsync(batch, cancellationToken);
-        }
-        catch (ChannelClosedException ex)
-        {
-            throw new StorageUnavailableException("The service is shutting down; nothing was stored.", ex);
-        }
-
-        return await batch.Completion.Task.WaitAsync(cancellationToken);
-    }
+    public Task<IngestResult> SubmitAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken = default) =>
+        EventBatch.SubmitAsync(_queue.Writer, events, tracker.IsBot, cancellationToken);
 
     /// <summary>Writes the state tables and files the look-up file now (used at shutdown and by tests that restart the app).</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
@@ -257,10 +245,14 @@ public sealed partial class ActivityIngestor(
     /// </summary>
     private Exception? TryCheckpoint()
     {
-        _pass?.Rows.WaitReady();
-        while (_pass is not null)
-            if (TryCheckpointSlice() is { } error) return error;
+        if (TryFinishPass() is { } error) return error;
         if (!TryBeginCheckpoint()) return _health.Faulted ? _health.Down() : null;
+        return TryFinishPass();
+    }
+
+    /// <summary>Writes the pass in progress, if any, slice after slice to its end, once its rows are in key order.</summary>
+    private Exception? TryFinishPass()
+    {
         _pass?.Rows.WaitReady();
         while (_pass is not null)
             if (TryCheckpointSlice() is { } error) return error;

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using NowOnline.Core.Presence;
 
 namespace NowOnline.Core.Ingestion;
@@ -20,6 +21,27 @@ internal sealed class EventBatch : WriterWork
     public StoredEvent[] Events { get; }
 
     public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Queues the events for a writer (SQLite's or the cluster's) and waits for their commit. A queue closed for shutdown
+    /// answers <see cref="StorageUnavailableException"/>: nothing of the request was stored.
+    /// </summary>
+    public static async Task<IngestResult> SubmitAsync<TWork>(
+        ChannelWriter<TWork> queue, IReadOnlyList<ActivityEvent> events, Func<string?, bool>? isBot, CancellationToken cancellationToken)
+        where TWork : WriterWork
+    {
+        var batch = new EventBatch(events, isBot);
+        try
+        {
+            await queue.WriteAsync((TWork)(WriterWork)batch, cancellationToken);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new StorageUnavailableException("The service is shutting down; nothing was stored.", ex);
+        }
+
+        return await batch.Completion.Task.WaitAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Gives the payloads' buffer back to the pool: called by the writer once the batch's commit is over (committed or

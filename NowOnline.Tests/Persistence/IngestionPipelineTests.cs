@@ -72,4 +72,22 @@ public sealed class IngestionPipelineTests
         Assert.Equal(["120"], carts);
         Assert.Equal(["120"], ids);
     }
+
+    [Fact]
+    public async Task A_batch_sent_after_the_writer_stopped_is_refused_as_shutting_down_and_applies_nothing()
+    {
+        await using var app = await TestApp.StartAsync();
+        var ingestor = app.Services.GetRequiredService<ActivityIngestor>();
+        var tracker = app.Services.GetRequiredService<PresenceTracker>();
+        var at = DateTimeOffset.UtcNow;
+        Assert.Equal(1, (await ingestor.SubmitAsync([CartAdd("before-stop", at, "SKU-1", eventId: "stop-1")])).Accepted);
+
+        await ingestor.StopAsync(CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(
+            () => ingestor.SubmitAsync([CartAdd("after-stop", at, "SKU-2", eventId: "stop-2")]));
+        Assert.Contains("shutting down", refused.Message);
+        Assert.Empty(tracker.GetCart(null, "after-stop"));
+        Assert.Single(tracker.GetCart(null, "before-stop"));
+    }
 }

@@ -58,7 +58,7 @@ internal readonly struct RowFilter
     public long ActivityToTicks => _activityTo;
 
     public bool Matches(OnlineRow row) =>
-        MatchesValues(row.Type, row.LastActivity.UtcTicks, row.CustomerId) && MatchesText(new RecordFields(row));
+        MatchesValues(row.Type, row.LastActivity.UtcTicks, row.CustomerId) && MatchesText(row);
 
     // Values first: they sit in the entry itself, so most rows a filter rejects never cost a pointer chase.
     private bool MatchesValues(SessionType type, long lastActivityTicks, long? customerId) =>
@@ -67,9 +67,9 @@ internal readonly struct RowFilter
         && (_idFrom is null || customerId >= _idFrom)
         && (_idTo is null || customerId <= _idTo);
 
-    // Generic over a struct so the JIT compiles one copy per row kind with every field access inlined; cheap tests
-    // come first and a text field is read only when its filter is set (a profile is one more pointer away).
-    private bool MatchesText<TRow>(TRow row) where TRow : struct, IRowFields =>
+    // A text field is read only when its filter is set. (The grid's own scan does not come here: it tests each text
+    // value once per query in its columns, see EntryFilter; this path tests one changed row against a hub filter.)
+    private bool MatchesText(OnlineRow row) =>
         (_firstName is null || Contains(row.FirstName, _firstName))
         && (_lastName is null || Contains(row.LastName, _lastName))
         && (_email is null || Contains(row.Email, _email))
@@ -78,7 +78,7 @@ internal readonly struct RowFilter
         && (_store is null || Contains(row.Store, _store))
         && (_search is null || MatchesSearch(row, _search));
 
-    private bool MatchesSearch<TRow>(TRow row, string term) where TRow : struct, IRowFields =>
+    private bool MatchesSearch(OnlineRow row, string term) =>
         Contains(row.FirstName, term) || Contains(row.LastName, term) || Contains(row.Email, term) || Contains(row.Company, term)
         || Contains(row.LastUrl, term) || Contains(row.Store, term) || Contains(row.SessionId, term)
         || (_searchId is not null && row.CustomerId == _searchId);
@@ -97,29 +97,4 @@ internal readonly struct RowFilter
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-}
-
-/// <summary>The text of a row (and its ID, for the search), read only when a text filter is set.</summary>
-internal interface IRowFields
-{
-    long? CustomerId { get; }
-    string? FirstName { get; }
-    string? LastName { get; }
-    string? Email { get; }
-    string? Company { get; }
-    string? LastUrl { get; }
-    string? Store { get; }
-    string SessionId { get; }
-}
-
-internal readonly struct RecordFields(OnlineRow row) : IRowFields
-{
-    public long? CustomerId => row.CustomerId;
-    public string? FirstName => row.FirstName;
-    public string? LastName => row.LastName;
-    public string? Email => row.Email;
-    public string? Company => row.Company;
-    public string? LastUrl => row.LastUrl;
-    public string? Store => row.Store;
-    public string SessionId => row.SessionId;
 }

@@ -93,6 +93,7 @@ public sealed class JsonLogTests
                      "--Simulator:Enabled=false", "--Logging:Console:FormatterName=json",
                  })
             start.ArgumentList.Add(arg);
+        AppStarts.Record("child process");
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, _) => { };

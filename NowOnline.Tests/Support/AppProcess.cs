@@ -52,6 +52,7 @@ public sealed class AppProcess : IDisposable
             start.ArgumentList.Add(arg);
         foreach (var arg in extraArgs ?? []) start.ArgumentList.Add(arg);
 
+        AppStarts.Record("child process");
         var process = new Process { StartInfo = start };
         var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         process.OutputDataReceived += (_, e) => app.Append(e.Data);

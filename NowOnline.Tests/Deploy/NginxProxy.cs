@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NowOnline.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 
@@ -50,8 +51,8 @@ public sealed class NginxProxy : IAsyncDisposable
         await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", $"/CN={HostName}",
             "-addext", $"subjectAltName=DNS:{HostName},IP:127.0.0.1",
             "-keyout", Path.Combine(folder, "key.pem"), "-out", Path.Combine(folder, "cert.pem"));
-        var port = FreePort();
-        var plainPort = FreePort();
+        var port = FreePort.Next();
+        var plainPort = FreePort.Next();
         var config = Configure(await File.ReadAllTextAsync(DocumentedConfig()), folder, port, plainPort, nodeA, nodeB);
         var configPath = Path.Combine(folder, "nginx.conf");
         await File.WriteAllTextAsync(configPath, config);
@@ -178,12 +179,5 @@ public sealed class NginxProxy : IAsyncDisposable
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {await error}{await output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace NowOnline.Tests.Support;
@@ -24,7 +23,7 @@ public sealed class PostgresServer : IAsyncLifetime
         Directory.CreateDirectory(_folder);
         await RunAsync("chown", "postgres:postgres", _folder);
         await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/initdb", "-D", _folder, "-A", "trust", "-U", "postgres", "--no-sync");
-        Port = FreePort();
+        Port = FreePort.Next();
         await StartAsync();
     }
 
@@ -74,15 +73,6 @@ public sealed class PostgresServer : IAsyncLifetime
                 .ToList()
             : [];
         return versions.Count > 0 ? Path.Combine(versions[0].Folder, "bin") : "/usr/lib/postgresql/(none)/bin";
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task RunAsync(string file, params string[] args)

@@ -9,6 +9,7 @@ public sealed partial class OnlineFilters
 {
     public static readonly int[] QuickPicks = [1, 5, 15];
     private bool _open;
+    private MudBlazor.MudButton? _toggle;
     private string? _problem;
 
     [Parameter, EditorRequired] public OnlineQuery Query { get; set; } = new();
@@ -24,6 +25,15 @@ public sealed partial class OnlineFilters
     private string ZoneName => TimeZone == TimeZoneInfo.Utc ? "UTC" : TimeZone.Id;
 
     protected override void OnInitialized() => _open = ColumnFilterCount > 0;
+
+    /// <summary>The panel's close button (on a phone the toggle is far above a full-width panel) and Escape; focus goes back to the toggle.</summary>
+    private async Task ClosePanelAsync()
+    {
+        _open = false;
+        if (_toggle is not null) await _toggle.FocusAsync();
+    }
+
+    private Task PanelKeyDown(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e) => e.Key == "Escape" ? ClosePanelAsync() : Task.CompletedTask;
 
     private async Task SetAsync(OnlineQuery query)
     {

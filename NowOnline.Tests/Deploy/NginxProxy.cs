@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NowOnline.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 
@@ -34,7 +35,7 @@ public sealed class NginxProxy : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("nowonline-nginx-").FullName;
         // nginx started as root runs its workers as nobody: they write the proxy's temp files here.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
-        var port = FreePort();
+        var port = FreePort.Next();
         var config = Configure(await File.ReadAllTextAsync(DocumentedConfig()), folder, port, nodeA, nodeB);
         var configPath = Path.Combine(folder, "nginx.conf");
         await File.WriteAllTextAsync(configPath, config);
@@ -126,10 +127,4 @@ public sealed class NginxProxy : IAsyncDisposable
         throw new InvalidOperationException($"No docs/deploy/nginx.conf above {AppContext.BaseDirectory}.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

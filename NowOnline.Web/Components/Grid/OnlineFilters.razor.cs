@@ -12,6 +12,9 @@ public sealed partial class OnlineFilters
     private MudBlazor.MudButton? _toggle;
     private string? _problem;
 
+    // False while prerendering: the circuit's first render replaces the fields, so they take no typing until it runs.
+    private bool Ready { get; set; }
+
     [Parameter, EditorRequired] public OnlineQuery Query { get; set; } = new();
 
     [Parameter] public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
@@ -34,6 +37,13 @@ public sealed partial class OnlineFilters
     }
 
     private Task PanelKeyDown(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e) => e.Key == "Escape" ? ClosePanelAsync() : Task.CompletedTask;
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender) return;
+        Ready = true;
+        StateHasChanged();
+    }
 
     private async Task SetAsync(OnlineQuery query)
     {

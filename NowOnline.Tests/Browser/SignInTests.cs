@@ -32,7 +32,7 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Wrong_password_shows_a_clear_message_on_the_form()
+    public async Task Wrong_password_shows_a_clear_message_on_the_form_with_the_email_kept()
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(_app.BaseAddress, "/login").ToString());
@@ -42,11 +42,13 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
 
         await Expect(login.Error).ToContainTextAsync("The email or password is not correct.");
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);
+        await Expect(login.Email).ToHaveValueAsync(TestApp.AdminEmail);
+        await Expect(login.Password).ToBeFocusedAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "nowonline-login-error.png") });
     }
 
     [Fact]
-    public async Task Empty_form_is_stopped_in_the_browser_with_field_messages()
+    public async Task Empty_form_returns_with_a_message_under_each_field()
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(_app.BaseAddress, "/login").ToString());

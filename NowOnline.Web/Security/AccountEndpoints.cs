@@ -27,21 +27,41 @@ public static class AccountEndpoints
 
     internal static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, AdminAccounts accounts, CancellationToken cancellationToken)
     {
-        if (await CheckFormAsync(http, antiforgery) is { } refused) return refused;
+        // A browser gets the sign-in form back with a message and its e-mail kept; a script or tool gets problem details.
+        var browser = LoginFormReply.FromBrowser(http);
+        if (await CheckFormAsync(http, antiforgery) is { } refused)
+        {
+            if (!browser || !refused.TokenRefused) return refused.Reply;
+            var posted = await TryReadFormAsync(http, cancellationToken);
+            return LoginFormReply.Redirect(http, LoginFormReply.Expired, posted?["email"].ToString(), LocalUrl(posted?["returnUrl"].ToString()));
+        }
 
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var errors = new Dictionary<string, string[]>();
         var email = Field(form, "email", 254, required: true, errors);
         var password = Field(form, "password", AdminOptions.MaxPasswordLength, required: true, errors, allowBlank: true);
         var returnUrl = Field(form, "returnUrl", 2048, required: false, errors);
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sign-in form is not valid.");
+        var target = LocalUrl(returnUrl);
+        if (errors.Count > 0)
+        {
+            if (!browser) return TypedResults.ValidationProblem(errors, title: "The sign-in form is not valid.");
+            var blankEmail = form["email"].Count == 1 && string.IsNullOrWhiteSpace(form["email"].ToString());
+            var blankPassword = form["password"].Count == 1 && form["password"].ToString().Length == 0;
+            var error = (blankEmail, blankPassword, errors.Count) switch
+            {
+                (true, true, 2) => LoginFormReply.Missing,
+                (true, false, 1) => LoginFormReply.MissingEmail,
+                (false, true, 1) => LoginFormReply.MissingPassword,
+                _ => LoginFormReply.BadForm,
+            };
+            return LoginFormReply.Redirect(http, error, form["email"].Count == 1 ? form["email"].ToString() : null, target);
+        }
 
         var result = await accounts.SignInAsync(email!, password!, cancellationToken);
-        var target = LocalUrl(returnUrl);
         if (!result.Succeeded)
         {
-            var error = result.LockedUntil is null ? "invalid" : "locked";
-            return TypedResults.Redirect($"{SecurityPolicies.LoginPath}?error={error}&returnUrl={Uri.EscapeDataString(target)}");
+            var error = result.LockedUntil is null ? LoginFormReply.Invalid : LoginFormReply.Locked;
+            return LoginFormReply.Redirect(http, error, email, target);
         }
 
         await http.SignInAsync(SecurityPolicies.AdminScheme, AdminCookie.Principal(result.Admin!));
@@ -50,7 +70,7 @@ public static class AccountEndpoints
 
     internal static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
     {
-        if (await CheckFormAsync(http, antiforgery) is { } refused) return refused;
+        if (await CheckFormAsync(http, antiforgery) is { } refused) return refused.Reply;
         await http.SignOutAsync(SecurityPolicies.AdminScheme);
         return TypedResults.Redirect(SecurityPolicies.LoginPath);
     }
@@ -61,12 +81,26 @@ public static class AccountEndpoints
             ? url
             : DefaultReturnUrl;
 
-    private static async Task<IResult?> CheckFormAsync(HttpContext http, IAntiforgery antiforgery)
+    private sealed record FormRefusal(IResult Reply, bool TokenRefused = false);
+
+    private static async Task<IFormCollection?> TryReadFormAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.Request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<FormRefusal?> CheckFormAsync(HttpContext http, IAntiforgery antiforgery)
     {
         if (!http.Request.HasFormContentType)
-            return TypedResults.Problem("Post the form as application/x-www-form-urlencoded.", statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Unsupported media type");
-        if (http.Request.ContentLength > MaxFormBytes) return TooLarge();
+            return new(TypedResults.Problem("Post the form as application/x-www-form-urlencoded.", statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type"));
+        if (http.Request.ContentLength > MaxFormBytes) return new(TooLarge());
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit) sizeLimit.MaxRequestBodySize = MaxFormBytes;
 
         try
@@ -75,15 +109,15 @@ public static class AccountEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge();
+            return new(TooLarge());
         }
         catch (InvalidDataException)
         {
-            return TypedResults.Problem("The form body could not be read.", statusCode: StatusCodes.Status400BadRequest, title: "Bad form");
+            return new(TypedResults.Problem("The form body could not be read.", statusCode: StatusCodes.Status400BadRequest, title: "Bad form"));
         }
 
-        return TypedResults.Problem("The form is missing its antiforgery token or the token has expired: reload the page and try again.",
-            statusCode: StatusCodes.Status400BadRequest, title: "Form expired");
+        return new(TypedResults.Problem("The form is missing its antiforgery token or the token has expired: reload the page and try again.",
+            statusCode: StatusCodes.Status400BadRequest, title: "Form expired"), TokenRefused: true);
     }
 
     private static IResult TooLarge() =>

@@ -13,7 +13,4 @@ window.nowOnlineShell = {
       document.cookie = `nowonline-theme=${dark ? 'dark' : 'light'}; path=/; max-age=31536000; samesite=strict`;
     },
   },
-
-  // A real form post after the circuit validated the fields (the sign-in form, see ADR-004).
-  submitForm: (form) => form.submit(),
 };

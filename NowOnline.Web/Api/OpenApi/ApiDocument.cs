@@ -34,7 +34,12 @@ public static class ApiDocument
                 .AddPreferredSecuritySchemes(ApiDocumentInfo.ApiKeyScheme)
                 .WithNonce() // a fresh nonce per page, sent in the page's own policy by ApiReferencePolicy
                 .DisableDefaultFonts() // no font host outside this site
-                .DisableTelemetry())
+                .DisableTelemetry()
+                // Scalar 3 offers an AI chat, MCP and a developer toolbar that talk to Scalar's own servers: an admin's
+                // API description stays on this site.
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools())
             .RequireAuthorization(SecurityPolicies.Admin)
             .AddEndpointFilter(ApiReferencePolicy.Apply)
             // Scalar opens its script files to everyone; here they are for admins like the page (same-origin, cookie sent).

@@ -11,6 +11,9 @@ public sealed partial class OnlineFilters
     private bool _open;
     private string? _problem;
 
+    // False while prerendering: the circuit's first render replaces the fields, so they take no typing until it runs.
+    private bool Ready { get; set; }
+
     [Parameter, EditorRequired] public OnlineQuery Query { get; set; } = new();
 
     [Parameter] public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
@@ -24,6 +27,13 @@ public sealed partial class OnlineFilters
     private string ZoneName => TimeZone == TimeZoneInfo.Utc ? "UTC" : TimeZone.Id;
 
     protected override void OnInitialized() => _open = ColumnFilterCount > 0;
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!firstRender) return;
+        Ready = true;
+        StateHasChanged();
+    }
 
     private async Task SetAsync(OnlineQuery query)
     {

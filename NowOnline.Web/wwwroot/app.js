@@ -47,11 +47,13 @@ window.nowOnline = {
     new MutationObserver(() => {
       const el = indicator();
       const down = modal.classList.contains('components-reconnect-show');
-      const failed = modal.classList.contains('components-reconnect-failed') || modal.classList.contains('components-reconnect-rejected');
-      if ((down || failed) && el) {
+      const failed = modal.classList.contains('components-reconnect-failed');
+      const rejected = modal.classList.contains('components-reconnect-rejected') || modal.classList.contains('components-reconnect-resume-failed');
+      if ((down || failed || rejected) && el) {
         if (!saved) saved = { state: el.dataset.state, text: el.textContent, cls: el.className };
-        el.dataset.state = failed ? 'offline' : 'reconnecting';
-        el.textContent = failed ? 'Offline' : 'Reconnecting…';
+        // Offline: the server does not answer; reloading: it restarted and reconnect.js reloads the page once it is ready.
+        el.dataset.state = rejected ? 'reloading' : failed ? 'offline' : 'reconnecting';
+        el.textContent = rejected ? 'Reloading…' : failed ? 'Offline' : 'Reconnecting…';
         el.className = 'live-state live-state-' + el.dataset.state;
       } else if (modal.classList.contains('components-reconnect-hide') && saved) {
         if (el) { el.dataset.state = saved.state; el.textContent = saved.text; el.className = saved.cls; }

@@ -5,6 +5,20 @@ window.nowOnline = {
   focusRow: (key) => document.querySelector(`td[data-key="${CSS.escape(key)}"] [data-testid="row-open"]`)?.focus(),
   focusTestId: (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`)?.focus(),
 
+  // Escape closes the details panel from anywhere on the page, and the grid returns focus to the row (inside the panel
+  // its own handler does it; dialogs, menus and the column chooser keep their own Escape).
+  closeDetailsOnEscape: () => {
+    if (document.body.dataset.escapeCloses) return;
+    document.body.dataset.escapeCloses = 'true';
+    document.addEventListener('keydown', e => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const target = e.target instanceof Element ? e.target : null;
+      if (target?.closest('[data-testid="detail-panel"], .column-chooser, .mud-dialog, .mud-popover-open, [role="menu"], [role="listbox"]')) return;
+      if (document.querySelector('.mud-dialog')) return;
+      document.querySelector('[data-testid="detail-close"]')?.click();
+    });
+  },
+
   storage: {
     get: (key) => { try { return window.localStorage.getItem(key); } catch { return null; } },
     set: (key, value) => { try { window.localStorage.setItem(key, value); } catch { /* storage full or blocked */ } },

@@ -2,7 +2,7 @@
 # Several nodes on one PostgreSQL, measured in one run, written as a markdown section to paste into docs/performance.md:
 #   bash bench/cluster.sh --quick   # a few minutes: one round, 60 latency samples, catch-up after 100,000 events
 #   bash bench/cluster.sh           # full: two alternating rounds, 400 samples, catch-up after 1,000,000 events
-# Starts a private PostgreSQL 15 (temp folder, free loopback port, fsync on; removed at the end), then NowOnline.Load's
+# Starts a private PostgreSQL (the highest version installed; temp folder, free loopback port, fsync on; removed at the end), then NowOnline.Load's
 # cluster mode starts the nodes (Release build, `dotnet NowOnline.Web.dll`, one process each) and measures: durable
 # events/s through two nodes next to one node on SQLite (wrk, bench/wrk/batches.lua), cross-node latency p50/p99, and
 # the catch-up time of a node restarted after N events. Writes bench/results/cluster.md and, when every part was
@@ -19,8 +19,9 @@ mkdir -p "$results"
 rm -f "$results/cluster.md" "$results/cluster-servers.log"
 
 command -v wrk > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null; }
-pgbin=/usr/lib/postgresql/15/bin
-[ -x "$pgbin/initdb" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql > /dev/null; }
+# The highest PostgreSQL installed (any from 15 up); Debian's default when there is none.
+ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql > /dev/null; }
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -t/ -k4 -n | tail -n 1)
 
 echo "== build (Release)"
 dotnet build NowOnline.Web/NowOnline.Web.csproj -c Release -nologo -v q -clp:ErrorsOnly

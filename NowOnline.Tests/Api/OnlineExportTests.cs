@@ -46,8 +46,13 @@ public sealed class OnlineExportTests(SharedApp shared)
         withKey.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
         var storefront = await withKey.GetAsync(OnlineExportApi.Path);
 
-        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
-        Assert.NotEqual(HttpStatusCode.OK, storefront.StatusCode);
+        // A page address, not an API one: both are sent to the sign-in page (a crash, 500, would not pass for a refusal).
+        foreach (var refused in new[] { anonymous, storefront })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.Equal("/login", new Uri(_app.BaseAddress, refused.Headers.Location!).AbsolutePath);
+        }
+
         Assert.DoesNotContain("ID,First Name", await anonymous.Content.ReadAsStringAsync());
         Assert.DoesNotContain("ID,First Name", await storefront.Content.ReadAsStringAsync());
     }

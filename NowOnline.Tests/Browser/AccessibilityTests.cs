@@ -30,8 +30,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = theme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
         });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        var page = await context.NewPatientPageAsync();
         return page;
     }
 

@@ -46,8 +46,7 @@ public sealed class ReadmeScreenshotTests(BrowserFixture browser) : IAsyncLifeti
             ColorScheme = theme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
             TimezoneId = "Europe/Berlin",
         });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        var page = await context.NewPatientPageAsync();
         await page.GotoAsync(new Uri(_app.BaseAddress, "/login").ToString());
         await new LoginPage(page).SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
         await page.GotoAsync(new Uri(_app.BaseAddress, "/customers/online").ToString());

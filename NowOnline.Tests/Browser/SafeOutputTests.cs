@@ -47,7 +47,9 @@ public sealed class SafeOutputTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(row).ToContainTextAsync("\"><svg onload=alert(3)>");
         await Expect(row).ToContainTextAsync("<b>bold</b>");
         await Expect(row.Locator("img, script, svg:not(.mud-icon-root), b")).ToHaveCountAsync(0);
-        await grid.Page.WaitForTimeoutAsync(500); // an onerror handler would have fired by now
+        // Barrier: an image of the same missing address, asked for now, fails no sooner than one the row would have made;
+        // once its error is in, a hostile onerror handler would have run (and opened a dialog).
+        await grid.Page.EvaluateAsync("() => new Promise(done => { const probe = new Image(); probe.onerror = probe.onload = done; probe.src = 'x'; })");
         Assert.Empty(dialogs);
         await grid.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "nowonline-xss.png") });
     }
@@ -76,8 +78,7 @@ public sealed class SafeOutputTests(BrowserFixture browser) : IAsyncLifetime
     public async Task Every_page_with_its_drawer_menus_and_dialog_open_runs_without_a_policy_violation_or_console_error()
     {
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 820, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        var page = await context.NewPatientPageAsync();
         var problems = new List<string>();
         page.Console += (_, message) =>
         {

@@ -84,6 +84,6 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(AdminCommand.Ok, await AdminCommand.RunAsync(
             ["admin", "set", "--email", TestApp.AdminEmail, $"--ConnectionStrings:NowOnline=Data Source={_app.DatabasePath}"], console));
 
-        await grid.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login", new() { Timeout = 20_000 });
+        await grid.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
     }
 }

@@ -44,6 +44,7 @@ public sealed class HeldStartApp : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Production" }
             .Concat(config.Select(pair => $"--{pair.Key}={pair.Value}")).ToArray();
+        AppStarts.Record("held start");
         held._app = NowOnlineApp.Compose(args, builder => builder.Services.AddSingleton(new StartupStep(HeldStep, async (_, cancellationToken) =>
         {
             held._entered.TrySetResult();

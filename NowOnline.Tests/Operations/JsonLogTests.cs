@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using NowOnline.Tests.Support;
 
@@ -23,55 +20,46 @@ public sealed class JsonLogTests
     public async Task Json_console_logs_one_object_per_line_and_each_refusal_once_without_personal_data()
     {
         using var folder = new TempFolder();
-        var port = FreePort();
-        var lines = new ConcurrentQueue<string>();
-        using var process = Start(folder.File("n.db"), port, lines);
-        try
+        // The shipped levels (appsettings.json): Information, and Warning for Microsoft.AspNetCore, whose request lines at
+        // Information would show raw paths such as /api/sessions/{sessionId}.
+        using var app = AppProcess.Start(folder.File("n.db"), ["--Logging:LogLevel:Default=Information", "--Logging:Console:FormatterName=json"]);
+        await app.WaitUntilHealthyAsync();
+        using var http = app.Storefront();
+
+        var customer = new { id = 42, firstName = FirstName, lastName = LastName, email = Email };
+        var accepted = await http.PostEventAsync(new { type = "login", sessionId = SessionId, customer });
+        var invalid = await http.PostEventAsync(new[] { new { type = "login", sessionId = SessionId, customer = (object)new { id = -1, firstName = FirstName, email = Email } } });
+        var unknown = await http.GetAsync($"/api/sessions/{SessionId}-gone");
+        using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
+        var unauthorized = await anonymous.PostEventAsync(new { type = "login", sessionId = SessionId, customer });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+
+        // A last refusal: once its line is out, the lines of the earlier ones have had their chance.
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync("/api/online")).StatusCode);
+        await Eventually.TrueAsync(() => Refusals(app.StandardOutputLines).Any(r => r.Contains("405", StringComparison.Ordinal)), "the last refusal is logged");
+
+        var entries = app.StandardOutputLines.Where(l => l.Length > 0).Select(l =>
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-            await WaitHealthyAsync(http, process, lines);
-            http.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
+            using var document = JsonDocument.Parse(l); // throws when a line is not one whole JSON value
+            Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
+            return document.RootElement.Clone();
+        }).ToList();
+        Assert.NotEmpty(entries);
+        Assert.All(entries, e => Assert.True(e.TryGetProperty("LogLevel", out _) && e.TryGetProperty("Category", out _), e.ToString()));
 
-            var customer = new { id = 42, firstName = FirstName, lastName = LastName, email = Email };
-            var accepted = await http.PostEventAsync(new { type = "login", sessionId = SessionId, customer });
-            var invalid = await http.PostEventAsync(new[] { new { type = "login", sessionId = SessionId, customer = (object)new { id = -1, firstName = FirstName, email = Email } } });
-            var unknown = await http.GetAsync($"/api/sessions/{SessionId}-gone");
-            using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
-            var unauthorized = await anonymous.PostEventAsync(new { type = "login", sessionId = SessionId, customer });
-            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        var refusals = Refusals(app.StandardOutputLines);
+        Assert.Single(refusals, r => r.Contains("POST /api/activity: 400", StringComparison.Ordinal) && r.Contains("customer.id", StringComparison.Ordinal));
+        Assert.Single(refusals, r => r.Contains("GET /api/sessions/{sessionId}: 404", StringComparison.Ordinal));
+        Assert.Single(refusals, r => r.Contains("POST /api/activity: 401", StringComparison.Ordinal));
+        Assert.Equal(4, refusals.Count);
 
-            // A last refusal: once its line is out, the lines of the earlier ones have had their chance.
-            Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync("/api/online")).StatusCode);
-            await Eventually.TrueAsync(() => Refusals(lines).Any(r => r.Contains("405", StringComparison.Ordinal)), "the last refusal is logged");
-
-            var entries = lines.Where(l => l.Length > 0).Select(l =>
-            {
-                using var document = JsonDocument.Parse(l); // throws when a line is not one whole JSON value
-                Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
-                return document.RootElement.Clone();
-            }).ToList();
-            Assert.NotEmpty(entries);
-            Assert.All(entries, e => Assert.True(e.TryGetProperty("LogLevel", out _) && e.TryGetProperty("Category", out _), e.ToString()));
-
-            var refusals = Refusals(lines);
-            Assert.Single(refusals, r => r.Contains("POST /api/activity: 400", StringComparison.Ordinal) && r.Contains("customer.id", StringComparison.Ordinal));
-            Assert.Single(refusals, r => r.Contains("GET /api/sessions/{sessionId}: 404", StringComparison.Ordinal));
-            Assert.Single(refusals, r => r.Contains("POST /api/activity: 401", StringComparison.Ordinal));
-            Assert.Equal(4, refusals.Count);
-
-            var visible = entries.Where(e => e.GetProperty("LogLevel").GetString() is "Information" or "Warning" or "Error" or "Critical").ToList();
-            Assert.NotEmpty(visible);
-            foreach (var secret in new[] { Email, FirstName, LastName, SessionId })
-                Assert.DoesNotContain(visible, e => e.ToString().Contains(secret, StringComparison.OrdinalIgnoreCase));
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        var visible = entries.Where(e => e.GetProperty("LogLevel").GetString() is "Information" or "Warning" or "Error" or "Critical").ToList();
+        Assert.NotEmpty(visible);
+        foreach (var secret in new[] { Email, FirstName, LastName, SessionId })
+            Assert.DoesNotContain(visible, e => e.ToString().Contains(secret, StringComparison.OrdinalIgnoreCase));
     }
 
     private static List<string> Refusals(IEnumerable<string> lines) => lines
@@ -80,48 +68,4 @@ public sealed class JsonLogTests
         .Where(e => e.GetProperty("LogLevel").GetString() == "Information")
         .Select(e => e.GetProperty("Message").GetString()!)
         .ToList();
-
-    private static Process Start(string databasePath, int port, ConcurrentQueue<string> lines)
-    {
-        var start = new ProcessStartInfo(AppProcess.FindAppHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-                 {
-                     "--urls", $"http://127.0.0.1:{port}", "--environment", "Production", $"--ConnectionStrings:NowOnline=Data Source={databasePath}",
-                     $"--Ingestion:ApiKeys:0={TestApp.ApiKey}", $"--Admin:Email={TestApp.AdminEmail}", $"--Admin:Password={TestApp.AdminPassword}",
-                     // The shipped levels (appsettings.json): Information, and Warning for Microsoft.AspNetCore, whose request
-                     // lines at Information would show raw paths such as /api/sessions/{sessionId}.
-                     "--Simulator:Enabled=false", "--Logging:Console:FormatterName=json",
-                 })
-            start.ArgumentList.Add(arg);
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, Process process, ConcurrentQueue<string> lines)
-    {
-        await Eventually.TrueAsync(async () =>
-        {
-            if (process.HasExited) Assert.Fail($"The app exited with {process.ExitCode}:\n{string.Join('\n', lines)}");
-            try
-            {
-                return (await http.GetAsync("/healthz/ready")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the app is ready", seconds: 60);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

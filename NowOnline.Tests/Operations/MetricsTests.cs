@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Operations;
@@ -95,7 +94,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_port_serves_metrics_only_and_the_app_port_no_metrics()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Metrics:Enabled"] = "true", ["Metrics:Port"] = $"{port}" });
         using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -109,12 +108,6 @@ public sealed class MetricsTests
         Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/healthz")).StatusCode);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>

@@ -3,13 +3,11 @@ using NowOnline.Web.Security;
 
 namespace NowOnline.Tests.Security;
 
-public sealed class SecurityHeaderTests : IAsyncLifetime
+/// <summary>The security headers on every kind of response, read from the responses of the shared API app.</summary>
+[Collection(SharedApiApp.Name)]
+public sealed class SecurityHeaderTests(SharedApp shared)
 {
-    private TestApp _app = default!;
-
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private readonly TestApp _app = shared.App;
 
     [Theory]
     [InlineData("/login")]
@@ -23,8 +21,13 @@ public sealed class SecurityHeaderTests : IAsyncLifetime
 
         var response = await client.GetAsync(path);
 
-        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
-        Assert.Contains("frame-ancestors 'none'", SecurityHeaders.ContentSecurityPolicy);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, policy);
+        var directives = policy.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("frame-ancestors 'none'", directives);
+        Assert.Contains("script-src 'self'", directives);
+        Assert.Contains("object-src 'none'", directives);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());

@@ -1,18 +1,19 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Reflection;
 using System.Text;
 
 namespace NowOnline.Tests.Support;
 
 /// <summary>
-/// The real app as a child process (the self-contained apphost built next to the tests), on a free port and its own
+/// The real app as a child process (the apphost of this test run's build, see <see cref="FindAppHost"/>), on a free port and its own
 /// SQLite file, so a test can kill it with SIGKILL as a crash or power cut of the process would.
 /// </summary>
 public sealed class AppProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly ConcurrentQueue<string> _standardOutput = new();
 
     private AppProcess(Process process, Uri baseAddress)
     {
@@ -28,10 +29,13 @@ public sealed class AppProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
+    /// <summary>The lines the app wrote to stdout so far (the console log), in order.</summary>
+    public IReadOnlyList<string> StandardOutputLines => [.. _standardOutput];
+
     /// <param name="extraArgs">Further command-line settings; they win over the defaults above (e.g. another provider).</param>
     public static AppProcess Start(string databasePath, IEnumerable<string>? extraArgs = null)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo(FindAppHost())
         {
             RedirectStandardOutput = true,
@@ -52,9 +56,14 @@ public sealed class AppProcess : IDisposable
             start.ArgumentList.Add(arg);
         foreach (var arg in extraArgs ?? []) start.ArgumentList.Add(arg);
 
+        AppStarts.Record("child process");
         var process = new Process { StartInfo = start };
         var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) app._standardOutput.Enqueue(e.Data);
+            app.Append(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -62,16 +71,17 @@ public sealed class AppProcess : IDisposable
         return app;
     }
 
+    /// <summary>Waits until /healthz/ready answers 200 (start-up done); a bound, not a cost: generous for a loaded machine.</summary>
     public async Task WaitUntilHealthyAsync()
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var until = DateTime.UtcNow.AddSeconds(60);
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var until = DateTime.UtcNow.AddSeconds(180);
         while (true)
         {
             if (_process.HasExited) Assert.Fail($"The app exited with code {_process.ExitCode} before it was healthy:\n{Output}");
             try
             {
-                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync("/healthz/ready")).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException)
             {
@@ -80,7 +90,7 @@ public sealed class AppProcess : IDisposable
             {
             }
 
-            if (DateTime.UtcNow > until) Assert.Fail($"The app was not healthy within 60 s:\n{Output}");
+            if (DateTime.UtcNow > until) Assert.Fail($"The app was not ready within 180 s:\n{Output}");
             await Task.Delay(100);
         }
     }
@@ -106,37 +116,34 @@ public sealed class AppProcess : IDisposable
     }
 
     /// <summary>
-    /// The apphost of NowOnline.Web built with the same configuration, framework and runtime as this test assembly
-    /// (NowOnline.Tests/bin/&lt;config&gt;/&lt;tfm&gt;/&lt;rid&gt;/ → NowOnline.Web/bin/&lt;config&gt;/&lt;tfm&gt;/&lt;rid&gt;/NowOnline.Web).
+    /// The apphost of NowOnline.Web from the build of this test run: the web project's output folder of the same
+    /// configuration and framework as this test assembly (NowOnline.Tests/bin/&lt;config&gt;/&lt;tfm&gt;/ →
+    /// NowOnline.Web/bin/&lt;config&gt;/&lt;tfm&gt;/NowOnline.Web), whose NowOnline.Web.dll must be byte for byte the one
+    /// this test run loaded. Any other build (another configuration, a stale folder) fails the test with a message.
     /// </summary>
     public static string FindAppHost()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var rid = here.Name;
-        var tfm = here.Parent?.Name;
-        var config = here.Parent?.Parent?.Name;
+        var configuration = typeof(AppProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration
+                            ?? throw new InvalidOperationException("The test assembly names no build configuration.");
+        var framework = here.Name;
         var name = OperatingSystem.IsWindows() ? "NowOnline.Web.exe" : "NowOnline.Web";
-        for (var folder = here; folder is not null; folder = folder.Parent)
-        {
-            var project = Path.Combine(folder.FullName, "NowOnline.Web");
-            if (!File.Exists(Path.Combine(project, "NowOnline.Web.csproj"))) continue;
-            if (config is not null && tfm is not null && Path.Combine(project, "bin", config, tfm, rid, name) is var exact && File.Exists(exact))
-                return exact;
-            var built = Directory.Exists(Path.Combine(project, "bin"))
-                ? Directory.EnumerateFiles(Path.Combine(project, "bin"), name, SearchOption.AllDirectories)
-                    .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-                : null;
-            return built ?? throw new InvalidOperationException($"NowOnline.Web is not built under {project}/bin: run dotnet build first.");
-        }
+        var project = here.Parent?.Parent?.Parent?.Parent is { } root ? Path.Combine(root.FullName, "NowOnline.Web") : null;
+        if (here.Parent?.Name != configuration || project is null || !File.Exists(Path.Combine(project, "NowOnline.Web.csproj")))
+            throw new InvalidOperationException(
+                $"The tests run from {here.FullName}, not from NowOnline.Tests/bin/{configuration}/<framework>/ beside NowOnline.Web: " +
+                "run them from the solution's own build (dotnet build NowOnline.sln, then dotnet test).");
 
-        throw new InvalidOperationException($"No NowOnline.Web project above {here.FullName}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var output = Path.Combine(project, "bin", configuration, framework);
+        var appHost = Path.Combine(output, name);
+        if (!File.Exists(appHost))
+            throw new InvalidOperationException(
+                $"NowOnline.Web is not built as {configuration}/{framework} ({appHost} is missing): build the solution in the configuration the tests run in.");
+        var loaded = typeof(NowOnline.Web.NowOnlineApp).Assembly.Location;
+        if (!File.ReadAllBytes(Path.Combine(output, "NowOnline.Web.dll")).AsSpan().SequenceEqual(File.ReadAllBytes(loaded)))
+            throw new InvalidOperationException(
+                $"{output}/NowOnline.Web.dll is another build than the one these tests loaded ({loaded}): rebuild the solution so both are one build.");
+        return appHost;
     }
 
     private void Append(string? line)

@@ -35,8 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1500, Height = 900 },
             TimezoneId = timeZone,
         });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        var page = await context.NewPatientPageAsync();
         return page;
     }
 

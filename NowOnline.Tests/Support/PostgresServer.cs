@@ -1,17 +1,16 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace NowOnline.Tests.Support;
 
 /// <summary>
-/// A private PostgreSQL 15 cluster for the tests: initdb in a temp folder owned by the postgres user, started on a free
+/// A private PostgreSQL cluster (the highest version installed, 15 or later) for the tests: initdb in a temp folder owned by the postgres user, started on a free
 /// loopback port, stopped and removed on dispose. Each test asks for a database of its own.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
-    private const string Bin = "/usr/lib/postgresql/15/bin";
+    private static readonly string Bin = FindBin();
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"nowonline-pg-{Guid.NewGuid():N}");
     private int _databases;
 
@@ -20,11 +19,11 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!File.Exists($"{Bin}/initdb"))
-            throw new InvalidOperationException($"PostgreSQL 15 is not installed ({Bin}/initdb): apt-get install -y postgresql (.ci/run does).");
+            throw new InvalidOperationException("No PostgreSQL server under /usr/lib/postgresql/*/bin: apt-get install -y postgresql (.ci/run does).");
         Directory.CreateDirectory(_folder);
         await RunAsync("chown", "postgres:postgres", _folder);
         await RunAsync("runuser", "-u", "postgres", "--", $"{Bin}/initdb", "-D", _folder, "-A", "trust", "-U", "postgres", "--no-sync");
-        Port = FreePort();
+        Port = FreePort.Next();
         await StartAsync();
     }
 
@@ -63,13 +62,17 @@ public sealed class PostgresServer : IAsyncLifetime
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
     }
 
-    private static int FreePort()
+    /// <summary>Debian installs each major version beside the others; take the highest (any from 15 up works).</summary>
+    private static string FindBin()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        var versions = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.EnumerateDirectories("/usr/lib/postgresql")
+                .Select(folder => (Folder: folder, Version: int.TryParse(Path.GetFileName(folder), out var v) ? v : 0))
+                .Where(found => found.Version >= 15 && File.Exists(Path.Combine(found.Folder, "bin", "initdb")))
+                .OrderByDescending(found => found.Version)
+                .ToList()
+            : [];
+        return versions.Count > 0 ? Path.Combine(versions[0].Folder, "bin") : "/usr/lib/postgresql/(none)/bin";
     }
 
     private static async Task RunAsync(string file, params string[] args)

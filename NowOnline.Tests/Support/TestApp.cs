@@ -67,6 +67,7 @@ public sealed class TestApp : IAsyncDisposable
         var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Production" }
             .Concat(config.Select(pair => $"--{pair.Key}={pair.Value}")).ToArray();
 
+        AppStarts.Record("in-process");
         _app = await NowOnlineApp.BuildAsync(args,
             builder => { if (_clock is not null) builder.Services.AddSingleton(_clock); });
         await _app.StartAsync();

@@ -34,6 +34,7 @@ public static class ObservabilitySetup
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<HubOptions>(hub => hub.AddFilter(new HubConnectionCounter()));
         services.AddRejectedRequestLog();
+        ReadinessGauge.Register(services);
 
         var metrics = Metrics(builder);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);

@@ -2,12 +2,14 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using NowOnline.Core;
 using NowOnline.Core.Persistence;
+using NowOnline.Web.Operations;
 
 namespace NowOnline.Web.Security;
 
 /// <summary>
 /// <c>admin set --email X</c>: adds an admin or resets its password, then exits. The password comes from
 /// <c>NOWONLINE_ADMIN_PASSWORD</c>, else from standard input (typed without echo on a terminal, or piped).
+/// <c>admin backup --to PATH</c>: a consistent copy of the running SQLite database (<see cref="BackupCommand"/>).
 /// </summary>
 public static class AdminCommand
 {
@@ -16,12 +18,15 @@ public static class AdminCommand
 
     private const string UsageText =
         "Usage: dotnet run --project NowOnline.Web -- admin set --email <email> [--ConnectionStrings:NowOnline=...]\n" +
-        $"The password is read from {PasswordVariable} or from standard input; it is never shown.";
+        $"The password is read from {PasswordVariable} or from standard input; it is never shown.\n" +
+        "       dotnet run --project NowOnline.Web -- admin backup --to <file> [--ConnectionStrings:NowOnline=...]\n" +
+        "A consistent copy of the SQLite database, also while the app runs; restore by starting the app on the copy.";
 
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "admin";
 
     public static async Task<int> RunAsync(string[] args, AdminConsole console, CancellationToken cancellationToken = default)
     {
+        if (args.Length >= 2 && args[1] == "backup") return await BackupCommand.RunAsync(args[2..], console, UsageText, cancellationToken);
         if (args.Length < 2 || args[1] != "set")
         {
             await console.Error.WriteLineAsync(UsageText);

@@ -2,7 +2,19 @@ window.nowOnline = {
   timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
 
   // Keyboard focus goes back where it came from when a panel closes (the row's details button, a toolbar button).
-  focusRow: (key) => document.querySelector(`td[data-key="${CSS.escape(key)}"] [data-testid="row-open"]`)?.focus(),
+  // The row's details button in the table, or its card's button (the one shown, when both are on the page). A details
+  // sheet that hid the page may still be there for a frame, so the focus is retried until it takes (at most ~1 s).
+  focusRow: (key) => new Promise(resolve => {
+    const selector = `td[data-key="${CSS.escape(key)}"] [data-testid="row-open"], .online-card[data-key="${CSS.escape(key)}"] .card-open`;
+    const until = Date.now() + 1000;
+    const attempt = () => {
+      const target = [...document.querySelectorAll(selector)].find(e => e.offsetParent !== null);
+      target?.focus();
+      if (!target || document.activeElement === target || Date.now() > until) resolve();
+      else setTimeout(attempt, 20);
+    };
+    attempt();
+  }),
   focusTestId: (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`)?.focus(),
 
   // Escape closes the details panel from anywhere on the page, and the grid returns focus to the row (inside the panel
@@ -17,6 +29,20 @@ window.nowOnline = {
       if (document.querySelector('.mud-dialog')) return;
       document.querySelector('[data-testid="detail-close"]')?.click();
     });
+  },
+
+  // The grid area's width now, and again whenever it changes (a turned phone, a resized window, the drawer folding).
+  watchWidth: (element, area) => {
+    let last = Math.round(element.getBoundingClientRect().width);
+    const observer = new ResizeObserver(() => {
+      if (!element.isConnected) { observer.disconnect(); return; }
+      const width = Math.round(element.getBoundingClientRect().width);
+      if (width === last) return;
+      last = width;
+      area.invokeMethodAsync('OnWidthChangedAsync', width).catch(() => observer.disconnect());
+    });
+    observer.observe(element);
+    return last;
   },
 
   storage: {

@@ -46,11 +46,11 @@ public sealed class OnlineExportTests(SharedApp shared)
         withKey.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
         var storefront = await withKey.GetAsync(OnlineExportApi.Path);
 
-        // A page address, not an API one: both are sent to the sign-in page (a crash, 500, would not pass for a refusal).
+        // A download: both get 401 problem details, never the sign-in page (a crash, 500, would not pass for a refusal).
         foreach (var refused in new[] { anonymous, storefront })
         {
-            Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
-            Assert.Equal("/login", new Uri(_app.BaseAddress, refused.Headers.Location!).AbsolutePath);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
 
         Assert.DoesNotContain("ID,First Name", await anonymous.Content.ReadAsStringAsync());

@@ -26,7 +26,7 @@ public static class DependencyInjection
 
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException($"Set ConnectionStrings:{ConnectionStringName}, for example \"Data Source=data/nowonline.db\".");
+            throw new InvalidOperationException($"Set ConnectionStrings:{ConnectionStringName}, for example \"Data Source=nowonline.db\" (a file in the data directory, Storage:DataDirectory).");
 
         var provider = StorageOptions.ReadProvider(configuration);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -42,7 +42,7 @@ public static class DependencyInjection
         }
         else
         {
-            var database = new SqliteDatabase(connectionString, storage.MinimumFreeMegabytes);
+            var database = new SqliteDatabase(SqliteDatabase.InDataDirectory(connectionString, storage.DataDirectory), storage.MinimumFreeMegabytes);
             services.AddSingleton(database);
             services.AddDbContextFactory<NowOnlineDb>(options => options.UseNowOnlineSqlite(database.ConnectionString));
             services.AddSingleton<SessionTimeline>();

@@ -29,6 +29,11 @@ public static class DependencyInjection
         if (StorageOptions.ReadProvider(builder.Configuration) == StorageProvider.PostgreSql)
             // One key ring for every node, so a cookie issued by one node is read by the others.
             services.AddDataProtection().SetApplicationName("NowOnline").PersistKeysToDbContext<PostgreSqlNowOnlineDb>();
+        else
+            // One node: the key ring lives in the data directory beside the database (not in a home folder, which a
+            // service user under systemd does not have), so sign-ins survive a restart.
+            services.AddDataProtection().SetApplicationName("NowOnline").PersistKeysToFileSystem(new DirectoryInfo(
+                Path.Combine(builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.DataDirectory)}"] ?? StorageOptions.DefaultDataDirectory, "keys")));
         services.AddActivityRateLimit();
 
         services.AddPresenceHub();

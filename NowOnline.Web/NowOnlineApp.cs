@@ -8,6 +8,8 @@ using NowOnline.Web.Api.Settings;
 using NowOnline.Web.Components;
 using NowOnline.Web.Hubs;
 using NowOnline.Web.Observability;
+using NowOnline.Web.Operations;
+using NowOnline.Web.Proxy;
 using NowOnline.Web.Security;
 
 namespace NowOnline.Web;
@@ -38,9 +40,12 @@ public static class NowOnlineApp
 
         builder.Services.AddNowOnlineCore(builder.Configuration);
         builder.AddNowOnlineWeb();
+        builder.Services.AddTrustedProxies();
         builder.Services.AddStartupGate();
 
         var app = builder.Build();
+        DataDirectory.LogLocation(app);
+        app.UseTrustedProxies();
         app.UseStartupGate();
         app.UseNowOnlineWeb();
         app.MapActivityApi();
@@ -67,11 +72,19 @@ public static class NowOnlineApp
     /// </summary>
     public static Task InitializeAsync(WebApplication app) => app.Services.GetRequiredService<StartupWork>().PrepareAsync();
 
-    /// <summary>The builder with the app's configuration sources (appsettings.json next to the binary, environment, args).</summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
+    /// <summary>
+    /// The builder with the app's configuration sources (appsettings.json next to the binary, environment, args); the
+    /// content root is the binaries' folder, and the data directory is anchored there (<see cref="DataDirectory"/>).
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        Args = args,
-        ApplicationName = typeof(NowOnlineApp).Assembly.GetName().Name,
-        ContentRootPath = AppContext.BaseDirectory,
-    });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(NowOnlineApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        DataDirectory.Anchor(builder.Configuration, builder.Environment.ContentRootPath);
+        return builder;
+    }
 }

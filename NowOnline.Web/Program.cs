@@ -6,7 +6,9 @@ if (AdminCommand.IsCommand(args)) return await AdminCommand.RunAsync(args, Admin
 
 // Listens first, then migrates and restores (live at once, ready when done); a failed start-up stops the app.
 await using var app = NowOnlineApp.Compose(args);
+// Taken before running: RunAsync disposes the app's services when it stops (SIGTERM from systemd, Ctrl+C).
+var gate = app.Services.GetRequiredService<StartupGate>();
 await app.RunAsync();
-var failure = app.Services.GetRequiredService<StartupGate>().Failure;
+var failure = gate.Failure;
 if (failure is AdminSetupException) Console.Error.WriteLine($"NowOnline cannot start: {failure.Message}");
 return failure is null ? 0 : 1;

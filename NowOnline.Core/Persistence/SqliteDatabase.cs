@@ -24,6 +24,19 @@ public sealed class SqliteDatabase
         FilePath = builder.DataSource;
     }
 
+    /// <summary>
+    /// The connection string with a relative <c>Data Source</c> made absolute inside <paramref name="dataDirectory"/>
+    /// (<see cref="StorageOptions.DataDirectory"/>); an absolute path or <c>:memory:</c> stays as it is.
+    /// </summary>
+    public static string InDataDirectory(string connectionString, string dataDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || Path.IsPathRooted(builder.DataSource))
+            return connectionString;
+        builder.DataSource = Path.GetFullPath(builder.DataSource, Path.GetFullPath(dataDirectory));
+        return builder.ToString();
+    }
+
     public string ConnectionString { get; }
 
     public string FilePath { get; }

@@ -30,4 +30,13 @@ public sealed class StorageOptions
     /// </summary>
     [Range(0, 1_000_000)]
     public int MinimumFreeMegabytes { get; set; } = 64;
+
+    /// <summary>
+    /// On SQLite: the folder a relative <c>Data Source</c> resolves against. The web app makes a relative folder absolute
+    /// against its content root (the folder of the app's binaries), so the file is in one place whatever the working
+    /// directory; here, without a host, a relative folder is relative to the working directory.
+    /// </summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    public const string DefaultDataDirectory = "data";
 }

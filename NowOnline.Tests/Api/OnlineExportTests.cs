@@ -67,12 +67,31 @@ public sealed class OnlineExportTests(SharedApp shared)
     [InlineData("?activityWithin=99999", "activityWithin")]
     [InlineData("?tz=Mars/Olympus_Mons", "tz")]
     [InlineData("?email=%00", "email")]
+    [InlineData("?columns=id,shoeSize", "columns")]
+    [InlineData("?columns=id,email,id", "columns")]
+    [InlineData("?columns=", "columns")]
+    [InlineData("?columns=id&columns=email", "columns")]
     public async Task Bad_export_query_is_refused_naming_the_parameter(string query, string parameter)
     {
         var response = await (await _app.AdminClientAsync()).GetAsync(OnlineExportApi.Path + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(parameter, out _));
+    }
+
+    [Fact]
+    public async Task Export_with_columns_holds_exactly_those_columns_in_that_order()
+    {
+        using var storefront = _app.Storefront();
+        var shop = StorefrontEvents.Tagged();
+        Assert.Equal(HttpStatusCode.Accepted, (await storefront.PostEventAsync(shop.CartAdd("v-cols", sku: "A"))).StatusCode);
+
+        var response = await (await _app.AdminClientAsync()).GetAsync(OnlineExportApi.Path + $"?search={shop.Tag}&columns=type,store,id");
+
+        var lines = Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync())[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("Type,Store,ID", lines[0]);
+        Assert.Matches("^Visitor,[^,]*,$", lines[1]);
     }
 
     [Fact]

@@ -66,13 +66,14 @@ public sealed class OnlineGridViewTests : BunitContext
     }
 
     [Fact]
-    public void Export_link_carries_the_view_without_paging()
+    public void Export_link_carries_the_view_without_paging_and_the_visible_columns()
     {
         Navigation.NavigateTo("/customers/online?store=fr&sort=id:asc&take=50&skip=100");
 
         var grid = Render<OnlineGrid>();
 
-        Assert.Equal("customers/online/export.csv?store=fr&sort=id%3Aasc", grid.Find("[data-testid=export-csv]").GetAttribute("href"));
+        Assert.Equal("customers/online/export.csv?store=fr&sort=id%3Aasc&columns=id,firstName,lastName,email,lastActivity,type,lastUrl,company,store",
+            grid.Find("[data-testid=export-csv]").GetAttribute("href"));
     }
 
     [Fact]

@@ -6,9 +6,9 @@ using System.Net.Sockets;
 namespace NowOnline.Tests.Deploy;
 
 /// <summary>
-/// Debian's nginx running <c>docs/deploy/nginx.conf</c> as the README gives it, with only the listen port, the two
-/// nodes' addresses and the log folder replaced, in a temp folder of its own (no daemon, no system paths). Stopped and
-/// removed on dispose.
+/// Debian's nginx running <c>docs/deploy/nginx.conf</c> as docs/operations.md gives it, with only the listen ports, the
+/// two nodes' addresses, a throwaway self-signed certificate (openssl) and the log folder replaced, in a temp folder of
+/// its own (no daemon, no system paths). Stopped and removed on dispose.
 /// </summary>
 public sealed class NginxProxy : IAsyncDisposable
 {
@@ -16,14 +16,27 @@ public sealed class NginxProxy : IAsyncDisposable
     private readonly Process _process;
     private readonly string _folder;
 
-    private NginxProxy(Process process, string folder, Uri baseAddress)
+    /// <summary>The name the certificate is made out to (a test resolves it to 127.0.0.1 itself).</summary>
+    public const string HostName = "nowonline.test";
+
+    private NginxProxy(Process process, string folder, Uri baseAddress, Uri plainAddress)
     {
         _process = process;
         _folder = folder;
         BaseAddress = baseAddress;
+        PlainAddress = plainAddress;
     }
 
+    /// <summary>The HTTPS side (https://127.0.0.1:port/).</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The plain HTTP side, which only redirects to HTTPS.</summary>
+    public Uri PlainAddress { get; }
+
+    /// <summary>The SHA-1 hash of the self-signed certificate nginx presents (what a client trusts, and nothing else).</summary>
+    public string CertificateHash => System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(
+        Convert.FromBase64String(string.Concat(File.ReadAllLines(Path.Combine(_folder, "cert.pem")).Where(l => !l.StartsWith("-----", StringComparison.Ordinal)))))
+        .GetCertHashString();
 
     /// <summary>The access log in the documented format (one line per finished request, naming the node).</summary>
     public string AccessLogPath => Path.Combine(_folder, "nowonline.access.log");
@@ -35,8 +48,12 @@ public sealed class NginxProxy : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("nowonline-nginx-").FullName;
         // nginx started as root runs its workers as nobody: they write the proxy's temp files here.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+        await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", $"/CN={HostName}",
+            "-addext", $"subjectAltName=DNS:{HostName},IP:127.0.0.1",
+            "-keyout", Path.Combine(folder, "key.pem"), "-out", Path.Combine(folder, "cert.pem"));
         var port = FreePort.Next();
-        var config = Configure(await File.ReadAllTextAsync(DocumentedConfig()), folder, port, nodeA, nodeB);
+        var plainPort = FreePort.Next();
+        var config = Configure(await File.ReadAllTextAsync(DocumentedConfig()), folder, port, plainPort, nodeA, nodeB);
         var configPath = Path.Combine(folder, "nginx.conf");
         await File.WriteAllTextAsync(configPath, config);
 
@@ -49,7 +66,7 @@ public sealed class NginxProxy : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var proxy = new NginxProxy(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+        var proxy = new NginxProxy(process, folder, new Uri($"https://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{plainPort}/"));
         var until = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
@@ -69,9 +86,13 @@ public sealed class NginxProxy : IAsyncDisposable
     }
 
     /// <summary>The documented configuration with the test's ports and paths; fails if a line it replaces has moved.</summary>
-    public static string Configure(string documented, string folder, int port, Uri nodeA, Uri nodeB)
+    public static string Configure(string documented, string folder, int port, int plainPort, Uri nodeA, Uri nodeB)
     {
-        var config = Replace(documented, "listen 80;", $"listen 127.0.0.1:{port};", 1);
+        var config = Replace(documented, "listen 443 ssl;", $"listen 127.0.0.1:{port} ssl;", 1);
+        config = Replace(config, "listen 80;", $"listen 127.0.0.1:{plainPort};", 1);
+        config = Replace(config, "return 301 https://$host$request_uri;", $"return 301 https://$host:{port}$request_uri;", 1);
+        config = Replace(config, "/etc/nowonline/tls/fullchain.pem;", Path.Combine(folder, "cert.pem") + ";", 1);
+        config = Replace(config, "/etc/nowonline/tls/privkey.pem;", Path.Combine(folder, "key.pem") + ";", 1);
         config = Replace(config, "server 127.0.0.1:5001 ", $"server 127.0.0.1:{nodeA.Port} ", 2);
         config = Replace(config, "server 127.0.0.1:5002 ", $"server 127.0.0.1:{nodeB.Port} ", 2);
         config = Replace(config, "/var/log/nginx/", folder + "/", 1);
@@ -127,4 +148,36 @@ public sealed class NginxProxy : IAsyncDisposable
         throw new InvalidOperationException($"No docs/deploy/nginx.conf above {AppContext.BaseDirectory}.");
     }
 
+    /// <summary>
+    /// A client of the HTTPS side that reaches nginx for <see cref="HostName"/> (as DNS would) and trusts exactly the
+    /// proxy's self-signed certificate; cookies are carried by hand, redirects are not followed.
+    /// </summary>
+    public HttpClient HttpsClient()
+    {
+        var expected = CertificateHash;
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == expected },
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri($"https://{HostName}:{BaseAddress.Port}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {await error}{await output}");
+    }
 }

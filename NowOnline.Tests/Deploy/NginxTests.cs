@@ -11,9 +11,10 @@ using static Microsoft.Playwright.Assertions;
 namespace NowOnline.Tests.Deploy;
 
 /// <summary>
-/// Two nodes on one private PostgreSQL behind Debian's nginx running docs/deploy/nginx.conf: an admin signs in and
-/// watches the grid in Chromium with the Blazor circuit on a WebSocket to one node, saves a setting that both nodes
-/// then serve, and an outside client connects to the presence hub over a WebSocket through nginx.
+/// Two nodes on one private PostgreSQL behind Debian's nginx running docs/deploy/nginx.conf with TLS (a self-signed
+/// certificate): plain HTTP redirects to HTTPS, an admin signs in over HTTPS with a Secure cookie and HSTS, watches the
+/// grid in Chromium with the Blazor circuit on a WebSocket to one node, saves a setting that both nodes then serve, an
+/// outside client connects to the presence hub over a secure WebSocket through nginx, and /metrics stays private.
 /// </summary>
 public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluster>
 {
@@ -22,7 +23,7 @@ public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluste
     [Fact]
     public async Task Admin_watches_the_live_grid_through_nginx_on_one_websocket_to_one_node()
     {
-        var page = await cluster.Browser.NewPageAsync();
+        var page = await cluster.NewPageAsync();
         var sockets = new List<IWebSocket>();
         page.WebSocket += (_, socket) => { lock (sockets) sockets.Add(socket); };
         var grid = new OnlineGridPage(page, cluster.Proxy.BaseAddress);
@@ -34,7 +35,7 @@ public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluste
         lock (sockets) circuits = sockets.Where(s => s.Url.Contains("/_blazor", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(circuits);
         var circuit = circuits[^1];
-        Assert.StartsWith(new Uri(cluster.Proxy.BaseAddress, "/_blazor").ToString().Replace("http:", "ws:", StringComparison.Ordinal), circuit.Url);
+        Assert.StartsWith(new Uri(cluster.Proxy.BaseAddress, "/_blazor").ToString().Replace("https:", "wss:", StringComparison.Ordinal), circuit.Url);
         var route = (await page.Context.CookiesAsync()).Single(c => c.Name == "nowonline_route").Value;
         var node = cluster.NodeServing(route, "POST /_blazor/negotiate");
         var frames = 0;
@@ -60,7 +61,7 @@ public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluste
     [Fact]
     public async Task Setting_saved_in_the_browser_through_nginx_is_served_by_both_nodes()
     {
-        var page = await cluster.Browser.NewPageAsync();
+        var page = await cluster.NewPageAsync();
         await page.GotoAsync(new Uri(cluster.Proxy.BaseAddress, "/login").ToString());
         await new LoginPage(page).SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
         var settings = new SettingsPage(page, cluster.Proxy.BaseAddress);
@@ -71,7 +72,7 @@ public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluste
         await Expect(settings.Notification).ToContainTextAsync("Configuration saved");
         foreach (var node in new[] { cluster.A, cluster.B })
             await Eventually.TrueAsync(async () => await IntervalAsync(node.Storefront()) == 23, $"node {node.BaseAddress} serves the saved interval");
-        using var throughNginx = new HttpClient { BaseAddress = cluster.Proxy.BaseAddress };
+        using var throughNginx = cluster.Proxy.HttpsClient();
         throughNginx.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
         Assert.Equal(23, await IntervalAsync(throughNginx));
         await page.Context.CloseAsync();
@@ -81,7 +82,7 @@ public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluste
     public async Task Presence_hub_connects_through_nginx_over_a_websocket_and_receives_diffs()
     {
         await using var subscriber = await PresenceSubscriber.ConnectAsync(cluster.Proxy.BaseAddress, HubCredentials.ApiKeyHeader(),
-            HttpTransportType.WebSockets);
+            HttpTransportType.WebSockets, configure: cluster.TrustProxyCertificate);
         await subscriber.SubscribeAsync();
         var node = cluster.NodeServingHub();
 
@@ -96,7 +97,7 @@ public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluste
     [Fact]
     public async Task Storefront_events_through_nginx_are_accepted_by_both_nodes()
     {
-        using var storefront = new HttpClient { BaseAddress = cluster.Proxy.BaseAddress };
+        using var storefront = cluster.Proxy.HttpsClient();
         storefront.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
         var before = cluster.Proxy.AccessLog().Count;
 
@@ -111,6 +112,42 @@ public sealed class NginxTests(NginxCluster cluster) : IClassFixture<NginxCluste
         var nodes = cluster.Proxy.AccessLog().Skip(before).Where(l => l.Contains("POST /api/activity", StringComparison.Ordinal))
             .Select(NginxCluster.Upstream).Distinct().Order().ToList();
         Assert.Equal(new[] { cluster.A.BaseAddress.Authority, cluster.B.BaseAddress.Authority }.Order().ToList(), nodes);
+    }
+
+    [Fact]
+    public async Task Admin_signs_in_over_https_through_nginx_with_a_secure_cookie_and_hsts_and_plain_http_redirects()
+    {
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = cluster.Proxy.PlainAddress };
+        var redirected = await plain.GetAsync("/customers/online?x=1");
+        using var browser = new NowOnline.Tests.Proxy.HandCarriedSession(cluster.Proxy.HttpsClient());
+
+        var login = await browser.GetAsync("/login");
+        var signedIn = await browser.SignInAsync();
+        var grid = await browser.GetAsync("/customers/online");
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, redirected.StatusCode);
+        Assert.Equal($"https://127.0.0.1:{cluster.Proxy.BaseAddress.Port}/customers/online?x=1", redirected.Headers.Location!.ToString());
+        Assert.Contains("max-age=", string.Join(";", login.Headers.GetValues("Strict-Transport-Security")));
+        var cookies = NowOnline.Tests.Proxy.HandCarriedSession.SetCookies(login).Concat(NowOnline.Tests.Proxy.HandCarriedSession.SetCookies(signedIn))
+            .Where(c => !c.StartsWith("nowonline_route=", StringComparison.Ordinal)).ToList(); // nginx's own routing cookie
+        Assert.Contains(cookies, c => c.StartsWith($"{NowOnline.Web.Security.SecurityPolicies.CookieName}=", StringComparison.Ordinal));
+        Assert.All(cookies, c => Assert.Contains("; secure", c, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.OK, grid.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_by_each_node_but_not_through_nginx()
+    {
+        using var node = cluster.A.Anonymous();
+        using var throughNginx = cluster.Proxy.HttpsClient();
+
+        var direct = await node.GetAsync("/metrics");
+        var proxied = await throughNginx.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        Assert.Contains("nowonline_", await direct.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, proxied.StatusCode);
+        Assert.DoesNotContain("nowonline_", await proxied.Content.ReadAsStringAsync());
     }
 
     private static async Task<int> IntervalAsync(HttpClient client) =>
@@ -130,7 +167,32 @@ public sealed partial class NginxCluster : IAsyncLifetime
 
     public NginxProxy Proxy { get; private set; } = default!;
 
-    public BrowserFixture Browser => _browser;
+    /// <summary>A page in a fresh context that accepts the proxy's self-signed certificate.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1500, Height = 900 },
+            IgnoreHTTPSErrors = true,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        return page;
+    }
+
+    /// <summary>Hub client options that trust exactly the proxy's certificate (negotiate and WebSocket).</summary>
+    public void TrustProxyCertificate(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options)
+    {
+        var expected = Proxy.CertificateHash;
+        options.HttpMessageHandlerFactory = handler =>
+        {
+            if (handler is HttpClientHandler client)
+                client.ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == expected;
+            return handler;
+        };
+        options.WebSocketConfiguration = socket =>
+            socket.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == expected;
+    }
 
     public async Task InitializeAsync()
     {
@@ -181,6 +243,7 @@ public sealed partial class NginxCluster : IAsyncLifetime
             ["Storage:Provider"] = "PostgreSql",
             ["ConnectionStrings:NowOnline"] = database,
             ["Storage:NodeDatabase"] = $"Data Source={_folder.File($"{name}.db")}",
+            ["Metrics:Enabled"] = "true", // served on each node's own port; nginx must keep it off the public side
         }, databasePath: _folder.File($"{name}.unused.db"));
 
     [GeneratedRegex(@" upstream=(\S+) ")]

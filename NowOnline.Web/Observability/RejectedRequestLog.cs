@@ -7,7 +7,8 @@ namespace NowOnline.Web.Observability;
 /// <summary>
 /// Every refused <c>/api</c> request is logged once, at Information, with its status and reason: the problem's title
 /// and the names of the bad fields, never their values, the raw path (it can hold a session id) or the body, so no
-/// shopper's email, name or session id reaches the log. Refused <c>POST /api/activity</c> requests are also counted
+/// shopper's email, name or session id reaches the log. The client's address is named (behind a trusted proxy, the
+/// forwarded one: <see cref="Proxy.ProxySetup"/>), so a storefront with a wrong key or a flood can be traced. Refused <c>POST /api/activity</c> requests are also counted
 /// in <c>nowonline_events_rejected_total</c> by status code.
 /// </summary>
 public static partial class RejectedRequestLog
@@ -59,7 +60,7 @@ public static partial class RejectedRequestLog
             NowOnlineMetrics.RequestRejected(status);
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no endpoint)";
         var reason = http.Items[ReasonKey] as string ?? Fallback(status);
-        LogRejected(logger, http.Request.Method, route, status, reason);
+        LogRejected(logger, http.Request.Method, route, http.Connection.RemoteIpAddress?.ToString() ?? "(unknown)", status, reason);
     }
 
     private static string Reason(ProblemDetails problem)
@@ -91,6 +92,6 @@ public static partial class RejectedRequestLog
         _ => "Refused.",
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method} {Route}: {StatusCode} {Reason}")]
-    private static partial void LogRejected(ILogger logger, string method, string route, int statusCode, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method} {Route}: {StatusCode} {Reason} (from {Client})")]
+    private static partial void LogRejected(ILogger logger, string method, string route, string client, int statusCode, string reason);
 }

@@ -71,6 +71,8 @@ public static class AccountEndpoints
     internal static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
     {
         if (await CheckFormAsync(http, antiforgery) is { } refused) return refused.Reply;
+        // The admin's other open tabs of this sign-in end with it (their circuits still hold the principal).
+        if (http.User.FindFirst(SecurityPolicies.SignInIdClaim)?.Value is { } signInId) http.RequestServices.GetRequiredService<EndedSignIns>().End(signInId);
         await http.SignOutAsync(SecurityPolicies.AdminScheme);
         return TypedResults.Redirect(SecurityPolicies.LoginPath);
     }

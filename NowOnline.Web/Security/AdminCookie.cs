@@ -36,10 +36,13 @@ public static class AdminCookie
         new Claim(ClaimTypes.Name, admin.Email),
         new Claim(ClaimTypes.Role, SecurityPolicies.AdminRole),
         new Claim(SecurityPolicies.SecurityStampClaim, admin.SecurityStamp),
+        new Claim(SecurityPolicies.SignInIdClaim, Guid.NewGuid().ToString("N")),
     ], SecurityPolicies.AdminScheme));
 
+    // The CSV export is a download: a redirect would save the sign-in page as the file.
     private static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/account");
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/account")
+        || request.Path.StartsWithSegments(NowOnline.Web.Api.Online.OnlineExportApi.Path);
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
     {
@@ -47,14 +50,15 @@ public static class AdminCookie
         return Task.CompletedTask;
     }
 
-    // A password reset (new stamp) or a removed admin ends every cookie issued before.
+    // A password reset (new stamp) or a removed admin ends every cookie issued before; a sign-out ends its own.
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
         var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
         var stamp = principal?.FindFirstValue(SecurityPolicies.SecurityStampClaim);
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AdminAccounts>();
-        if (!long.TryParse(id, out var adminId) || stamp is null
+        var ended = context.HttpContext.RequestServices.GetRequiredService<EndedSignIns>();
+        if (!long.TryParse(id, out var adminId) || stamp is null || ended.IsEnded(principal?.FindFirstValue(SecurityPolicies.SignInIdClaim))
             || !await accounts.IsCurrentAsync(adminId, stamp, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();

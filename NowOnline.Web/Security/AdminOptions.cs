@@ -29,5 +29,5 @@ public sealed class AdminOptions
 
     /// <summary>How often an open page re-checks that its admin still exists with the same password.</summary>
     [Range(1, 3600)]
-    public int RevalidateSeconds { get; set; } = 60;
+    public int RevalidateSeconds { get; set; } = 5;
 }

@@ -11,6 +11,9 @@ public static class SecurityPolicies
     public const string AdminScheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string AdminRole = "admin";
     public const string SecurityStampClaim = "nowonline:stamp";
+
+    /// <summary>One id per sign-in, so a sign-out can end exactly that sign-in's open pages (<see cref="EndedSignIns"/>).</summary>
+    public const string SignInIdClaim = "nowonline:sid";
     public const string CookieName = "NowOnline.Admin";
     public const string LoginPath = "/login";
 }

@@ -15,6 +15,7 @@ public static class SecurityRegistration
     {
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AdminAccounts>();
+        services.AddSingleton<EndedSignIns>();
 
         services.AddAuthentication(SecurityPolicies.AdminScheme)
             .AddCookie(SecurityPolicies.AdminScheme)

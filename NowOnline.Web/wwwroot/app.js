@@ -2,8 +2,34 @@ window.nowOnline = {
   timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
 
   // Keyboard focus goes back where it came from when a panel closes (the row's details button, a toolbar button).
-  focusRow: (key) => document.querySelector(`td[data-key="${CSS.escape(key)}"] [data-testid="row-open"]`)?.focus(),
+  // The row's details button in the table, or its card's button (the one shown, when both are on the page). A details
+  // sheet that hid the page may still be there for a frame, so the focus is retried until it takes (at most ~1 s).
+  focusRow: (key) => new Promise(resolve => {
+    const selector = `td[data-key="${CSS.escape(key)}"] [data-testid="row-open"], .online-card[data-key="${CSS.escape(key)}"] .card-open`;
+    const until = Date.now() + 1000;
+    const attempt = () => {
+      const target = [...document.querySelectorAll(selector)].find(e => e.offsetParent !== null);
+      target?.focus();
+      if (!target || document.activeElement === target || Date.now() > until) resolve();
+      else setTimeout(attempt, 20);
+    };
+    attempt();
+  }),
   focusTestId: (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`)?.focus(),
+
+  // The grid area's width now, and again whenever it changes (a turned phone, a resized window, the drawer folding).
+  watchWidth: (element, area) => {
+    let last = Math.round(element.getBoundingClientRect().width);
+    const observer = new ResizeObserver(() => {
+      if (!element.isConnected) { observer.disconnect(); return; }
+      const width = Math.round(element.getBoundingClientRect().width);
+      if (width === last) return;
+      last = width;
+      area.invokeMethodAsync('OnWidthChangedAsync', width).catch(() => observer.disconnect());
+    });
+    observer.observe(element);
+    return last;
+  },
 
   storage: {
     get: (key) => { try { return window.localStorage.getItem(key); } catch { return null; } },
@@ -21,11 +47,13 @@ window.nowOnline = {
     new MutationObserver(() => {
       const el = indicator();
       const down = modal.classList.contains('components-reconnect-show');
-      const failed = modal.classList.contains('components-reconnect-failed') || modal.classList.contains('components-reconnect-rejected');
-      if ((down || failed) && el) {
+      const failed = modal.classList.contains('components-reconnect-failed');
+      const rejected = modal.classList.contains('components-reconnect-rejected') || modal.classList.contains('components-reconnect-resume-failed');
+      if ((down || failed || rejected) && el) {
         if (!saved) saved = { state: el.dataset.state, text: el.textContent, cls: el.className };
-        el.dataset.state = failed ? 'offline' : 'reconnecting';
-        el.textContent = failed ? 'Offline' : 'Reconnecting…';
+        // Offline: the server does not answer; reloading: it restarted and reconnect.js reloads the page once it is ready.
+        el.dataset.state = rejected ? 'reloading' : failed ? 'offline' : 'reconnecting';
+        el.textContent = rejected ? 'Reloading…' : failed ? 'Offline' : 'Reconnecting…';
         el.className = 'live-state live-state-' + el.dataset.state;
       } else if (modal.classList.contains('components-reconnect-hide') && saved) {
         if (el) { el.dataset.state = saved.state; el.textContent = saved.text; el.className = saved.cls; }

@@ -2,15 +2,14 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using NowOnline.Core.Trend;
 using NowOnline.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace NowOnline.Tests.Browser.Grid;
 
 /// <summary>
-/// The grid page for everyone: axe-core (WCAG 2.1 AA) in both colour schemes with every panel open, the keyboard
-/// alone, and a 390 px phone. Screenshots go to NOWONLINE_SCREENSHOT_DIR when set, otherwise to a temp folder.
+/// The grid page for everyone: axe-core (WCAG 2.1 AA) in both colour schemes with every panel open, and the keyboard
+/// alone (the phone's card list: GridPhoneTests). Screenshots go to NOWONLINE_SCREENSHOT_DIR when set, otherwise to a temp folder.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class GridAccessibilityTests(BrowserFixture browser) : GridTestBase(browser)
@@ -63,64 +62,6 @@ public sealed class GridAccessibilityTests(BrowserFixture browser) : GridTestBas
         await Expect(grid.DetailPanel.GetByTestId("detail-cart")).ToBeVisibleAsync();
         await AssertNoSeriousFindingsAsync(grid.Page, $"{scheme}, details open");
         await grid.Page.ScreenshotAsync(new() { Path = ShotPath($"{scheme}-details") });
-    }
-
-    // The layout settles once the circuit has measured the screen (the drawer folds away below 960 px), so the width is
-    // awaited for a few seconds; a page that stays wider fails, naming the elements that reach past the screen.
-    private static async Task AssertNoSidewaysScrollAsync(IPage page)
-    {
-        const string overflow = "() => document.documentElement.scrollWidth - window.innerWidth";
-        try
-        {
-            await page.WaitForFunctionAsync($"() => ({overflow})() <= 0", null, new() { Timeout = 5_000 });
-        }
-        catch (Exception ex) when (ex is PlaywrightException or System.TimeoutException)
-        {
-            // Timed out, still wider after the wait: the assertion below says by what.
-        }
-
-        // Elements inside the table's own scroller and visually hidden ones are listed apart: they may reach past the screen
-        // without widening the page, so they are named last, in case one of them is what widened it (a failure once named
-        // nothing outside them).
-        var wider = await page.EvaluateAsync<string[]>("""
-            () => {
-              const past = e => e.getBoundingClientRect().right > window.innerWidth + 0.5;
-              const name = e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${e.getBoundingClientRect().right.toFixed(1)}`;
-              const all = [...document.querySelectorAll('body *')].filter(past);
-              const inside = e => e.closest('.mud-table-container, .visually-hidden');
-              return [...all.filter(e => !inside(e)).slice(0, 8).map(name),
-                      ...all.filter(inside).slice(0, 4).map(e => 'inside a scroller or hidden: ' + name(e))];
-            }
-            """);
-        var by = await page.EvaluateAsync<int>(overflow);
-        Assert.True(by == 0, $"the page scrolls sideways by {by} px at {await page.EvaluateAsync<int>("() => window.innerWidth")} px; "
-            + "wider than the screen: " + string.Join(", ", wider));
-    }
-
-    [Fact]
-    public async Task On_a_390_px_phone_the_page_never_scrolls_sideways()
-    {
-        await SeedShopAsync();
-        // With an hour of trend, its table for screen readers is on the page too (it once widened the page only when the
-        // test crossed the first full minute, so the test failed now and then).
-        App.Services.GetRequiredService<TrendHistory>().LoadBusyHour();
-        var grid = await OpenAsync(ColorScheme.Light, 390, 844);
-        await Expect(grid.Rows).ToHaveCountAsync(5);
-
-        await AssertNoSidewaysScrollAsync(grid.Page);
-        await grid.Page.ScreenshotAsync(new() { Path = ShotPath("phone"), FullPage = true });
-
-        await grid.OpenFiltersAsync();
-        await grid.ColumnsToggle.ClickAsync();
-        await Expect(grid.ColumnChooser).ToBeVisibleAsync();
-        await AssertNoSidewaysScrollAsync(grid.Page);
-        await grid.Page.ScreenshotAsync(new() { Path = ShotPath("phone-panels"), FullPage = true });
-        await grid.Page.Keyboard.PressAsync("Escape");
-
-        await grid.RowOpen("c:42").ClickAsync();
-        await Expect(grid.DetailPanel).ToBeInViewportAsync();
-        await AssertNoSidewaysScrollAsync(grid.Page);
-        await grid.Page.ScreenshotAsync(new() { Path = ShotPath("phone-details") });
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class GridExportTests(BrowserFixture browser) : GridTestBase(brows
         var bytes = await File.ReadAllBytesAsync((await download.PathAsync())!);
         Assert.Equal(Encoding.UTF8.Preamble.ToArray(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("ID,First Name,Last Name,Email,Company,Last Activity (UTC),Type,Last URL,Store,Sessions", lines[0]);
+        Assert.Equal("ID,First Name,Last Name,Email,Last Activity (UTC),Type,Last URL,Company,Store", lines[0]);
         Assert.Equal(26, lines.Length);
         Assert.Equal(Enumerable.Range(1, 25).Reverse().Select(i => i.ToString()), lines[1..].Select(l => l.Split(',')[0]));
         Assert.All(lines[1..], l => Assert.Contains(",Customer,", l));
@@ -43,9 +43,32 @@ public sealed class GridExportTests(BrowserFixture browser) : GridTestBase(brows
 
         var text = Encoding.UTF8.GetString((await File.ReadAllBytesAsync((await download.PathAsync())!))[3..]);
         var lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("1,\"'=HYPERLINK(\"\"http://evil.example\"\")\",\"'+SUM(1)\",a@example.com,\"Smith, \"\"Jr\"\" & Co\",", lines[1]);
-        Assert.StartsWith("2,\"'@cmd\",\"'-2+3\",b@example.com,\"'=1+1\",", lines[2]);
-        Assert.StartsWith("3,Zoë,Ørsted,c@example.com,Ünïcödé GmbH,", lines[3]);
+        Assert.StartsWith("1,\"'=HYPERLINK(\"\"http://evil.example\"\")\",\"'+SUM(1)\",a@example.com,", lines[1]);
+        Assert.EndsWith(",\"Smith, \"\"Jr\"\" & Co\",default", lines[1]);
+        Assert.StartsWith("2,\"'@cmd\",\"'-2+3\",b@example.com,", lines[2]);
+        Assert.EndsWith(",\"'=1+1\",default", lines[2]);
+        Assert.StartsWith("3,Zoë,Ørsted,c@example.com,", lines[3]);
+        Assert.EndsWith(",Ünïcödé GmbH,default", lines[3]);
+    }
+
+    [Fact]
+    public async Task Export_holds_the_visible_columns_in_the_admins_order_and_says_so_on_the_button()
+    {
+        await PostAsync(Login(7, "Ada", "Lovelace", "ada@example.com", "Analytical Ltd", "s-7"));
+        var grid = await OpenGridAsync();
+        await grid.ColumnsToggle.ClickAsync();
+        await grid.Page.GetByTestId("column-visible-email").UncheckAsync();
+        await grid.Page.GetByTestId("column-visible-lastUrl").UncheckAsync();
+        for (var i = 0; i < 3; i++) await grid.Page.GetByTestId("column-up-company").ClickAsync();
+        for (var i = 0; i < 2; i++) await grid.Page.GetByTestId("column-up-store").ClickAsync();
+        await Expect(grid.ColumnTitles).ToHaveTextAsync(["ID", "First Name", "Last Name", "Company", "Last Activity", "Store", "Type"]);
+        await Expect(grid.ExportLink).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("visible columns in their order"));
+
+        var download = await grid.Page.RunAndWaitForDownloadAsync(() => grid.ExportLink.ClickAsync());
+
+        var lines = Encoding.UTF8.GetString((await File.ReadAllBytesAsync((await download.PathAsync())!))[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("ID,First Name,Last Name,Company,Last Activity (UTC),Store,Type", lines[0]);
+        Assert.Matches("^7,Ada,Lovelace,Analytical Ltd,[0-9: -]+,default,Customer$", lines[1]);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ public sealed partial class OnlineFilters
 {
     public static readonly int[] QuickPicks = [1, 5, 15];
     private bool _open;
+    private MudBlazor.MudButton? _toggle;
     private string? _problem;
 
     // False while prerendering: the circuit's first render replaces the fields, so they take no typing until it runs.
@@ -27,6 +28,15 @@ public sealed partial class OnlineFilters
     private string ZoneName => TimeZone == TimeZoneInfo.Utc ? "UTC" : TimeZone.Id;
 
     protected override void OnInitialized() => _open = ColumnFilterCount > 0;
+
+    /// <summary>The panel's close button (on a phone the toggle is far above a full-width panel) and Escape; focus goes back to the toggle.</summary>
+    private async Task ClosePanelAsync()
+    {
+        _open = false;
+        if (_toggle is not null) await _toggle.FocusAsync();
+    }
+
+    private Task PanelKeyDown(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e) => e.Key == "Escape" ? ClosePanelAsync() : Task.CompletedTask;
 
     protected override void OnAfterRender(bool firstRender)
     {

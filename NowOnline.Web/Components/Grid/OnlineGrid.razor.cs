@@ -67,6 +67,8 @@ public sealed partial class OnlineGrid
         {
             var query = OnlineQueryString.Format(_view, OnlineGridView.DefaultPageSize, includePaging: false);
             if (_timeZone != TimeZoneInfo.Utc) query += (query.Length == 0 ? "?" : "&") + "tz=" + Uri.EscapeDataString(_timeZone.Id);
+            // What the admin sees: the visible columns in their order.
+            query += (query.Length == 0 ? "?" : "&") + "columns=" + string.Join(",", _columns.Columns.Where(c => c.Visible).Select(c => c.Key));
             return OnlineExportApi.Path.TrimStart('/') + query;
         }
     }

@@ -12,20 +12,31 @@ namespace NowOnline.Tests.Api;
 /// /api/sessions/{id} and /api/sessions/{id}/data on the real app with a fake clock: liveness for the storefront, and the
 /// shopper's unsaved data expiring Customer Data Lifetime after its last write.
 /// </summary>
-public sealed class SessionsApiTests : IAsyncLifetime
+public sealed class SessionsApiTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
     private readonly FakeClock _clock = new(DateTimeOffset.UtcNow);
     private readonly StorefrontEvents _shop = StorefrontEvents.Untagged();
-    private TestApp _app = default!;
-    private HttpClient _storefront = default!;
+    private TestApp _app = shared.App;
+    private TestApp? _own;
+    private HttpClient _storefront = shared.App.Storefront();
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        _app = await TestApp.StartAsync(clock: _clock);
-        _storefront = _app.Storefront();
+        if (_own is not null) await _own.DisposeAsync();
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    /// <summary>
+    /// A test that moves the clock, restarts or stores data starts an app of its own on <see cref="_clock"/>; the
+    /// refusals, which store nothing, share the class's app.
+    /// </summary>
+    private async Task OwnAppAsync()
+    {
+        _own = await TestApp.StartAsync(clock: _clock);
+        _app = _own;
+        _storefront = _app.Storefront();
+    }
 
     private static StringContent Json(string json) => new(json, new MediaTypeHeaderValue("application/json"));
 
@@ -37,6 +48,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Online_session_says_its_type_and_when_it_expires()
     {
+        await OwnAppAsync();
         var loginAt = _clock.GetUtcNow();
         await _storefront.PostEventAsync(_shop.Login("s-1", 42));
 
@@ -50,6 +62,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Session_idle_for_the_interval_is_reported_offline_so_the_shopper_logs_in_again()
     {
+        await OwnAppAsync();
         await _storefront.PostEventAsync(_shop.Login("s-1", 42));
 
         _clock.Advance(TimeSpan.FromMinutes(15));
@@ -103,6 +116,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Data_round_trips_with_its_expiry()
     {
+        await OwnAppAsync();
         const string draft = """{"checkout":{"street":"12 Analytical Row","notes":"ring twice <b>"},"step":2,"gift":true}""";
 
         var put = await PutDataAsync("s-1", draft);
@@ -118,6 +132,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Data_is_404_once_the_lifetime_has_passed_even_before_the_purge_and_the_cart_is_kept()
     {
+        await OwnAppAsync();
         await _storefront.PostEventAsync(_shop.CartAdd("s-1", qty: 2));
         await PutDataAsync("s-1", """{"draft":"x"}""");
         var store = _app.Services.GetRequiredService<SessionDataStore>();
@@ -138,6 +153,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Data_follows_the_customer_data_lifetime_setting()
     {
+        await OwnAppAsync();
         var admin = await SettingsApiTests.AdminAsync(_app);
         await admin.PutAsync("/api/settings", Json("""{"customerDataLifetime": 5, "version": 0}"""));
 
@@ -151,6 +167,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Data_survives_a_restart()
     {
+        await OwnAppAsync();
         await PutDataAsync("s-1", """{"draft":"kept"}""");
 
         await _app.RestartAsync();
@@ -162,6 +179,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task No_data_is_404_and_delete_forgets_it()
     {
+        await OwnAppAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await _storefront.GetAsync("/api/sessions/s-1/data")).StatusCode);
         await PutDataAsync("s-1", "{}");
 
@@ -202,6 +220,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Data_up_to_64_kb_is_kept_and_larger_is_refused_with_413()
     {
+        await OwnAppAsync();
         var filler = new string('x', 64 * 1024 - """{"f":""}""".Length);
         var largest = $$"""{"f":"{{filler}}"}""";
         var tooLarge = $$"""{"f":"{{filler}}x"}""";

@@ -7,19 +7,30 @@ using NowOnline.Tests.Support;
 
 namespace NowOnline.Tests.Api;
 
-/// <summary>GET/PUT /api/settings on the real app: validation, optimistic concurrency, audit, and the list following at once.</summary>
-public sealed class SettingsApiTests : IAsyncLifetime
+/// <summary>
+/// GET/PUT /api/settings on the real app: validation, optimistic concurrency, audit, and the list following at once.
+/// The tests that save nothing share one app of this class (its settings stay the defaults at version 0); a test that
+/// saves, and so counts versions from 0, starts an app of its own first (<see cref="OwnAppAsync"/>).
+/// </summary>
+public sealed class SettingsApiTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private TestApp _app = default!;
+    private TestApp _app = shared.App;
+    private TestApp? _own;
     private HttpClient _admin = default!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _admin = await AdminAsync(_app);
+
+    public async Task DisposeAsync()
     {
-        _app = await TestApp.StartAsync();
-        _admin = await AdminAsync(_app);
+        if (_own is not null) await _own.DisposeAsync();
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private async Task OwnAppAsync()
+    {
+        _own = await TestApp.StartAsync();
+        _app = _own;
+        _admin = await AdminAsync(_app);
+    }
 
     internal static Task<HttpClient> AdminAsync(TestApp app) => app.AdminClientAsync();
 
@@ -86,6 +97,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
     [Fact]
     public async Task Admin_saves_with_if_match_and_everyone_reads_the_new_values()
     {
+        await OwnAppAsync();
         var response = await PutAsync("""{"onlineMinutesInterval": 5, "customerDataLifetime": 120}""", ifMatch: "\"0\"");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -98,6 +110,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
     [Fact]
     public async Task Version_may_be_sent_in_the_body_and_null_means_the_default()
     {
+        await OwnAppAsync();
         await PutAsync("""{"onlineMinutesInterval": 5, "customerDataLifetime": 120, "version": 0}""");
 
         var response = await PutAsync("""{"onlineMinutesInterval": null, "version": 1}""");
@@ -110,6 +123,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
     [Fact]
     public async Task Each_change_is_in_the_history_with_who_when_and_old_and_new_values()
     {
+        await OwnAppAsync();
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         await PutAsync("""{"onlineMinutesInterval": 5, "customerDataLifetime": 60, "version": 0}""");
         await PutAsync("""{"onlineMinutesInterval": 5, "customerDataLifetime": 90, "version": 1}""");
@@ -129,6 +143,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
     [Fact]
     public async Task Stale_version_gets_409_naming_who_changed_it_and_saves_nothing()
     {
+        await OwnAppAsync();
         await PutAsync("""{"onlineMinutesInterval": 5, "version": 0}""");
 
         var response = await PutAsync("""{"onlineMinutesInterval": 45}""", ifMatch: "\"0\"");
@@ -237,6 +252,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
     [Fact]
     public async Task Saving_a_shorter_interval_drops_older_sessions_from_the_list_at_once_and_a_longer_one_brings_them_back()
     {
+        await OwnAppAsync();
         var storefront = _app.Storefront();
         var tenMinutesAgo = DateTimeOffset.UtcNow.AddMinutes(-10);
         var shop = StorefrontEvents.Untagged();
@@ -256,6 +272,7 @@ public sealed class SettingsApiTests : IAsyncLifetime
     [Fact]
     public async Task Saved_settings_survive_a_restart()
     {
+        await OwnAppAsync();
         await PutAsync("""{"onlineMinutesInterval": 7, "customerDataLifetime": 70, "version": 0}""");
 
         await _app.RestartAsync();

@@ -75,6 +75,7 @@ public sealed class StorageFaultTests
     [ImmutableFileFact]
     public async Task Read_only_database_file_refuses_events_keeps_serving_and_recovers_by_itself()
     {
+        StorageFaults.Require(StorageFaults.CannotMakeImmutable);
         await using var app = await TestApp.StartAsync();
         await AcceptedAsync(app.Storefront().PostEventAsync(Login("s-1")));
         var files = StorageFaults.DatabaseFiles(app.DatabasePath);
@@ -99,6 +100,7 @@ public sealed class StorageFaultTests
     [TmpfsFact]
     public async Task Nearly_full_disk_refuses_events_before_sqlite_fails_and_recovers_when_space_returns()
     {
+        StorageFaults.Require(StorageFaults.CannotMountTmpfs);
         using var folder = new TempFolder();
         using var disk = StorageFaults.MountTmpfs(folder.File("disk"), megabytes: 8);
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Storage:MinimumFreeMegabytes"] = "2" },
@@ -107,11 +109,9 @@ public sealed class StorageFaultTests
 
         var filler = disk.Fill();
         // The guard looks at the volume at most four times a second; within that window a small commit may still fit
-        // (the WAL file is reused once the background checkpointer has copied it), so let the guard look again.
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        // (the WAL file is reused once the background checkpointer has copied it): wait until the guard has seen it.
+        await Eventually.TrueAsync(async () => await HealthAsync(app) == HttpStatusCode.ServiceUnavailable, "the guard sees the full disk");
         await RefusedAsync(app.Storefront().PostEventAsync(CartAdd("e-2", "v-2")));
-        var health = await app.Anonymous().GetAsync("/healthz");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(["s-1"], await OnlineSessionsAsync(app));
 
         File.Delete(filler);
@@ -123,6 +123,7 @@ public sealed class StorageFaultTests
     [TmpfsFact]
     public async Task Full_disk_during_a_commit_refuses_the_whole_batch_and_applies_nothing()
     {
+        StorageFaults.Require(StorageFaults.CannotMountTmpfs);
         using var folder = new TempFolder();
         using var disk = StorageFaults.MountTmpfs(folder.File("disk"), megabytes: 8);
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Storage:MinimumFreeMegabytes"] = "0" },

@@ -4,8 +4,10 @@ namespace NowOnline.Tests.Support;
 
 /// <summary>
 /// Breaks the disk under a running app. Tests run as root, so file modes do not stop writes: a read-only file is made
-/// with <c>chattr +i</c> (needs CAP_LINUX_IMMUTABLE and ext2/3/4, xfs or btrfs) and a full disk with a tiny tmpfs
-/// (needs CAP_SYS_ADMIN). Each is probed once; a machine that cannot do it skips the test and says why.
+/// with <c>chattr +i</c> in the temp folder (needs CAP_LINUX_IMMUTABLE and ext2/3/4, xfs or btrfs there: tried on a tmpfs,
+/// the running app's writes went on) and a full disk with a small tmpfs the test mounts (needs CAP_SYS_ADMIN). Each is
+/// probed once. Outside CI a machine that cannot make the fault skips the test and says why; with CI=true (.ci/run sets
+/// it) the test runs and fails with what the machine lacks, so CI never passes without the fault paths.
 /// </summary>
 public static class StorageFaults
 {
@@ -15,6 +17,17 @@ public static class StorageFaults
     public static string? CannotMakeImmutable => ImmutableProblem.Value;
 
     public static string? CannotMountTmpfs => TmpfsProblem.Value;
+
+    /// <summary>True under CI (CI=true), where a fault test must run, not skip.</summary>
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Fails the test, naming what the machine lacks, when it cannot make the fault (<paramref name="problem"/>).</summary>
+    public static void Require(string? problem)
+    {
+        if (problem is not null)
+            Assert.Fail($"This machine cannot make the storage fault this test needs: {problem}. Run the tests as root with CAP_SYS_ADMIN and " +
+                        "CAP_LINUX_IMMUTABLE (a privileged container) and the temp folder on ext4, xfs or btrfs, as .ci/run expects.");
+    }
 
     public static void SetImmutable(bool immutable, IEnumerable<string> files)
     {
@@ -134,20 +147,23 @@ public sealed class TmpfsMount(string path) : IDisposable
     }
 }
 
-/// <summary>A fact that needs <c>chattr +i</c>; skipped with the reason where the machine does not allow it.</summary>
+/// <summary>
+/// A fact that needs <c>chattr +i</c>: outside CI skipped with the reason where the machine does not allow it;
+/// under CI it runs (and <see cref="StorageFaults.Require"/> fails it with the reason).
+/// </summary>
 public sealed class ImmutableFileFactAttribute : FactAttribute
 {
     public ImmutableFileFactAttribute()
     {
-        if (StorageFaults.CannotMakeImmutable is { } why) Skip = why;
+        if (!StorageFaults.InCi && StorageFaults.CannotMakeImmutable is { } why) Skip = why;
     }
 }
 
-/// <summary>A fact that needs a tiny tmpfs; skipped with the reason where the machine does not allow it.</summary>
+/// <summary>A fact that needs a tiny tmpfs: skipped outside CI where the machine does not allow it, failed under CI.</summary>
 public sealed class TmpfsFactAttribute : FactAttribute
 {
     public TmpfsFactAttribute()
     {
-        if (StorageFaults.CannotMountTmpfs is { } why) Skip = why;
+        if (!StorageFaults.InCi && StorageFaults.CannotMountTmpfs is { } why) Skip = why;
     }
 }

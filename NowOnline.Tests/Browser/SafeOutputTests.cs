@@ -100,10 +100,12 @@ public sealed class SafeOutputTests(BrowserFixture browser) : IAsyncLifetime
         await CollectViolationsAsync();
         await new LoginPage(page).SignInAsync(TestApp.AdminEmail, TestApp.AdminPassword);
 
+        // At 820 px (the drawer overlays the page) the list is the card list, not the table.
         var grid = new OnlineGridPage(page, _app.BaseAddress);
+        var cards = new OnlineCardsPage(page);
         await grid.OpenAsync();
         await _app.Storefront().PostEventAsync(new { type = "cart_add", sessionId = "csp-pages", item = new { sku = "A", qty = 1 } });
-        await Expect(grid.Row("v:csp-pages")).ToBeVisibleAsync();
+        await Expect(cards.Card("v:csp-pages")).ToBeVisibleAsync();
         await page.GetByTestId("nav-toggle").ClickAsync();
         await page.GetByTestId("nav-drawer").GetByRole(AriaRole.Button, new() { Name = "Toggle Stores" }).ClickAsync();
         await Expect(page.GetByTestId("nav-drawer").GetByRole(AriaRole.Button, new() { Name = "Toggle Settings" })).ToBeVisibleAsync();
@@ -121,7 +123,7 @@ public sealed class SafeOutputTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByTestId("nav-toggle").ClickAsync();
         await page.GetByTestId("nav-drawer").GetByRole(AriaRole.Link, new() { Name = "Now Online" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Leave" }).ClickAsync();
-        await Expect(grid.Row("v:csp-pages")).ToBeVisibleAsync();
+        await Expect(cards.Card("v:csp-pages")).ToBeVisibleAsync();
         await CollectViolationsAsync();
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));

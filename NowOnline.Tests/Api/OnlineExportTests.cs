@@ -46,10 +46,13 @@ public sealed class OnlineExportTests(SharedApp shared)
         withKey.DefaultRequestHeaders.Add("X-Api-Key", TestApp.ApiKey);
         var storefront = await withKey.GetAsync(OnlineExportApi.Path);
 
-        // A download answers 401/403 instead of redirecting, so the sign-in page is never saved as the file (a crash,
-        // 500, no longer passes for a refusal).
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Contains(storefront.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
+        // A download: both get 401 problem details, never the sign-in page (a crash, 500, would not pass for a refusal).
+        foreach (var refused in new[] { anonymous, storefront })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+
         Assert.DoesNotContain("ID,First Name", await anonymous.Content.ReadAsStringAsync());
         Assert.DoesNotContain("ID,First Name", await storefront.Content.ReadAsStringAsync());
     }

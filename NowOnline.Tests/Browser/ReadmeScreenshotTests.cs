@@ -7,8 +7,8 @@ using static Microsoft.Playwright.Assertions;
 namespace NowOnline.Tests.Browser;
 
 /// <summary>
-/// Retakes the README's screenshots of a busy shop: desktop (1280 px) and phone (390 px), light and dark (the browser's
-/// preference, which the app follows until the admin picks). Written to NOWONLINE_README_SCREENSHOTS when set, e.g.
+/// Retakes the README's screenshots of a busy shop: desktop (1280 px) and phone (390 px, its card list), light and dark
+/// (the browser's preference, which the app follows until the admin picks). Written to NOWONLINE_README_SCREENSHOTS when set, e.g.
 /// <c>NOWONLINE_README_SCREENSHOTS=$PWD/docs/images dotnet test NowOnline.Tests --filter "FullyQualifiedName~ReadmeScreenshotTests"</c>,
 /// otherwise to a temp folder, so an ordinary test run checks that they can be taken without touching docs/.
 /// </summary>
@@ -55,6 +55,16 @@ public sealed class ReadmeScreenshotTests(BrowserFixture browser) : IAsyncLifeti
         await Expect(page.GetByTestId("live-state")).ToHaveAttributeAsync("data-state", "live");
         await Expect(page.GetByTestId("trend-chart")).ToBeVisibleAsync();
         await Expect(page.Locator("body")).ToHaveCSSAsync("background-color", theme == "dark" ? "rgb(18, 20, 23)" : "rgb(244, 246, 248)");
+        if (width < 600)
+        {
+            // A phone shows the card list: the page is scrolled to the grid's toolbar, just under the app bar.
+            await Expect(page.GetByTestId("grid-area")).ToHaveAttributeAsync("data-layout", "cards");
+            await page.EvaluateAsync("""
+                () => window.scrollTo(0, document.querySelector('[data-testid=online-count]').getBoundingClientRect().top
+                  + window.scrollY - document.querySelector('.mud-appbar').getBoundingClientRect().height - 12)
+                """);
+        }
+
         await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})))");
         var path = Path.Combine(_folder, file);
         await page.ScreenshotAsync(new() { Path = path });

@@ -67,9 +67,11 @@ public sealed class OnlineCardListTests : BunitContext
         var view = new OnlineQuery { Search = "ada", Skip = 40, Take = 20 };
         var list = RenderList(new OnlinePage(0, [], 0, 0, 0), view, q => picked = q);
 
-        list.Find("[data-testid=sort-menu]").Change("company:desc");
+        list.Find("[data-testid=sort-menu]").Change("company:asc");
+        Assert.Equal(view with { Sort = OnlineSortField.Company, Descending = false, Skip = 0 }, picked);
 
-        Assert.Equal(view with { Sort = OnlineSortField.Company, Descending = true, Skip = 0 }, picked);
+        list.Find("[data-testid=sort-menu]").Change("id:desc");
+        Assert.Equal(view with { Sort = OnlineSortField.Id, Descending = true, Skip = 0 }, picked);
 
         picked = null;
         list.Find("[data-testid=sort-menu]").Change("sessions:asc");

@@ -31,7 +31,7 @@ public sealed class AccessTests(SharedApp shared)
             var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
             if (OpenPatterns.Any(open => pattern == open || (open.EndsWith('/') || open == "/_blazor") && pattern.StartsWith(open, StringComparison.Ordinal) && open != "/"))
                 continue;
-            // Pages and browser downloads redirect to /login; the API and hubs answer 401.
+            // Pages redirect to /login; the API, the hubs and the CSV download answer 401 (a download must not save the sign-in page).
             var isPage = endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not null || !IsApi(pattern);
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
             var isComponent = endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
@@ -41,7 +41,8 @@ public sealed class AccessTests(SharedApp shared)
         return routes;
     }
 
-    private static bool IsApi(string path) => path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/hubs/", StringComparison.Ordinal);
+    private static bool IsApi(string path) => path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/hubs/", StringComparison.Ordinal)
+        || path == NowOnline.Web.Api.Online.OnlineExportApi.Path;
 
     private static string Concrete(RouteEndpoint endpoint)
     {

@@ -34,7 +34,6 @@ public static class ObservabilitySetup
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<HubOptions>(hub => hub.AddFilter(new HubConnectionCounter()));
         services.AddRejectedRequestLog();
-        ReadinessGauge.Register(services);
 
         var metrics = Metrics(builder);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
@@ -57,6 +56,8 @@ public static class ObservabilitySetup
         }
 
         services.AddHostedService<OnlineSessionsGauge>();
+        // Runs the ready checks every 10 s for nowonline_ready: only when something reads metrics.
+        ReadinessGauge.Register(services);
         if (metrics is { Enabled: true, Port: { } port }) ListenAlsoOn(builder, port);
         return builder;
     }

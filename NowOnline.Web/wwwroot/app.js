@@ -17,6 +17,20 @@ window.nowOnline = {
   }),
   focusTestId: (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`)?.focus(),
 
+  // Escape closes the details panel from anywhere on the page, and the grid returns focus to the row (inside the panel
+  // its own handler does it; dialogs, menus and the column chooser keep their own Escape).
+  closeDetailsOnEscape: () => {
+    if (document.body.dataset.escapeCloses) return;
+    document.body.dataset.escapeCloses = 'true';
+    document.addEventListener('keydown', e => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const target = e.target instanceof Element ? e.target : null;
+      if (target?.closest('[data-testid="detail-panel"], .column-chooser, .mud-dialog, .mud-popover-open, [role="menu"], [role="listbox"]')) return;
+      if (document.querySelector('.mud-dialog')) return;
+      document.querySelector('[data-testid="detail-close"]')?.click();
+    });
+  },
+
   // The grid area's width now, and again whenever it changes (a turned phone, a resized window, the drawer folding).
   watchWidth: (element, area) => {
     let last = Math.round(element.getBoundingClientRect().width);

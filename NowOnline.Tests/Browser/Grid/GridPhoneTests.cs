@@ -191,6 +191,12 @@ public sealed class GridPhoneTests(BrowserFixture browser) : GridTestBase(browse
         await keyboard.PressAsync("Enter");
         await Expect(grid.DetailPanel.GetByTestId("detail-close")).ToBeFocusedAsync();
         await Expect(grid.DetailPanel.GetByTestId("detail-title")).ToHaveTextAsync("Ada Lovelace");
+        // The sheet covers the page, and the keyboard does not wander behind it.
+        await keyboard.PressAsync("Shift+Tab");
+        Assert.True(await grid.Page.EvaluateAsync<bool>(
+            "() => document.activeElement === document.body || !!document.activeElement?.closest('[data-testid=detail-panel]')"),
+            "Shift+Tab from the sheet's close button reached the page behind the sheet");
+        await grid.DetailPanel.GetByTestId("detail-close").FocusAsync();
         await keyboard.PressAsync("Escape");
         await Expect(grid.DetailPanel).ToHaveCountAsync(0);
         await Expect(cards.Open("c:42")).ToBeFocusedAsync();

@@ -55,8 +55,7 @@ public sealed class GridReconnectTests(BrowserFixture browser) : IAsyncLifetime
         {
             if (holdNew)
             {
-                // The network is still down: the first reconnect attempt is refused; a later one goes through.
-                holdNew = false;
+                // The network is still down: reconnect attempts are refused until the test lets them through.
                 reconnecting.TrySetResult();
                 _ = ws.CloseAsync();
                 return;
@@ -80,6 +79,7 @@ public sealed class GridReconnectTests(BrowserFixture browser) : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"nowonline-reconnecting-{theme}.png") });
 
         await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        holdNew = false;
         await Post(new { type = "cart_add", sessionId = "v-drop-kept-1", item = new { sku = "A", qty = 1 } });
 
         await Expect(grid.Row("v:v-drop-kept-1")).ToBeVisibleAsync(new() { Timeout = 60_000 });

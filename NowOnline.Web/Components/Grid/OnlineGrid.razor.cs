@@ -267,6 +267,7 @@ public sealed partial class OnlineGrid
         try
         {
             await JS.InvokeVoidAsync("nowOnline.watchConnection", _self);
+            await JS.InvokeVoidAsync("nowOnline.closeDetailsOnEscape");
         }
         catch (JSException)
         {

@@ -1,5 +1,3 @@
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NowOnline.Tests.Support;
@@ -14,8 +12,6 @@ namespace NowOnline.Tests.Browser.Grid;
 [Collection(BrowserCollection.Name)]
 public sealed class GridAccessibilityTests(BrowserFixture browser) : GridTestBase(browser)
 {
-    private static readonly string[] Wcag21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
     private async Task<OnlineGridPage> OpenAsync(ColorScheme scheme, int width, int height, string path = "/customers/online")
     {
         var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -30,17 +26,6 @@ public sealed class GridAccessibilityTests(BrowserFixture browser) : GridTestBas
     private static string ShotPath(string name) =>
         Path.Combine(Environment.GetEnvironmentVariable("NOWONLINE_SCREENSHOT_DIR") ?? Path.GetTempPath(), $"now-online-{name}.png");
 
-    private static async Task AssertNoSeriousFindingsAsync(IPage page, string when)
-    {
-        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Wcag21AA] } });
-
-        Assert.NotEmpty(result.Passes);
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(" | ", v.Nodes.Take(4).Select(n => $"{n.Target} {string.Join("; ", n.Any.Concat(n.All).Select(c => c.Message))}"))}")
-            .ToList();
-        Assert.True(serious.Count == 0, $"{when}:\n{string.Join("\n", serious)}");
-    }
-
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
@@ -49,18 +34,18 @@ public sealed class GridAccessibilityTests(BrowserFixture browser) : GridTestBas
         await SeedShopAsync();
         var grid = await OpenAsync(scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light, 1280, 900, "/customers/online?store=fr&bad=1&take=7");
         await Expect(grid.Rows).ToHaveCountAsync(2);
-        await AssertNoSeriousFindingsAsync(grid.Page, $"{scheme}, grid with chips and the link notice");
+        await PageChecks.AssertNoSeriousAxeFindingsAsync(grid.Page, $"{scheme}, grid with chips and the link notice");
 
         await grid.OpenFiltersAsync();
         await grid.ColumnsToggle.ClickAsync();
         await Expect(grid.ColumnChooser).ToBeVisibleAsync();
-        await AssertNoSeriousFindingsAsync(grid.Page, $"{scheme}, filters and column chooser open");
+        await PageChecks.AssertNoSeriousAxeFindingsAsync(grid.Page, $"{scheme}, filters and column chooser open");
         await grid.Page.ScreenshotAsync(new() { Path = ShotPath($"{scheme}-panels") });
 
         await grid.Page.Keyboard.PressAsync("Escape");
         await grid.Row("c:43").ClickAsync();
         await Expect(grid.DetailPanel.GetByTestId("detail-cart")).ToBeVisibleAsync();
-        await AssertNoSeriousFindingsAsync(grid.Page, $"{scheme}, details open");
+        await PageChecks.AssertNoSeriousAxeFindingsAsync(grid.Page, $"{scheme}, details open");
         await grid.Page.ScreenshotAsync(new() { Path = ShotPath($"{scheme}-details") });
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using NowOnline.Tests.Support;
-using NowOnline.Web.Security;
 using static Microsoft.Playwright.Assertions;
 
 namespace NowOnline.Tests.Browser;
@@ -71,19 +70,5 @@ public sealed class SignInTests(BrowserFixture browser) : IAsyncLifetime
 
         await page.GotoAsync(new Uri(_app.BaseAddress, "/customers/online").ToString());
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);
-    }
-
-    [Fact]
-    public async Task Open_grid_returns_to_login_when_the_admin_password_is_reset()
-    {
-        var grid = new OnlineGridPage(await browser.NewPageAsync(), _app.BaseAddress);
-        await grid.OpenAsync();
-
-        var console = new AdminConsole(new StringReader(""), new StringWriter(), new StringWriter(),
-            name => name == AdminCommand.PasswordVariable ? "A-new-password-42" : null, ReadHidden: null);
-        Assert.Equal(AdminCommand.Ok, await AdminCommand.RunAsync(
-            ["admin", "set", "--email", TestApp.AdminEmail, $"--ConnectionStrings:NowOnline=Data Source={_app.DatabasePath}"], console));
-
-        await grid.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
     }
 }
